@@ -1,0 +1,103 @@
+package io.baton;
+
+import java.util.concurrent.Callable;
+import org.slf4j.MDC;
+
+/**
+ * The thread's innermost open scope is the current context: it holds the correlation (null for a
+ * scope that clears the context) and the MDC keys it was written under, and restores on close
+ * exactly what it replaced.
+ */
+final class ContextScope implements CorrelationScope {
+
+  private static final ThreadLocal<ContextScope> CURRENT = new ThreadLocal<>();
+
+  private final Correlation correlation;
+  private final String idKey;
+  private final String parentKey;
+  private final ContextScope previous;
+  private final String previousId;
+  private final String previousParent;
+  private boolean closed;
+
+  private ContextScope(
+      Correlation correlation,
+      String idKey,
+      String parentKey,
+      ContextScope previous,
+      String previousId,
+      String previousParent) {
+    this.correlation = correlation;
+    this.idKey = idKey;
+    this.parentKey = parentKey;
+    this.previous = previous;
+    this.previousId = previousId;
+    this.previousParent = previousParent;
+  }
+
+  /** Makes {@code correlation} current (or none, when null) and writes it to the MDC. */
+  static ContextScope open(Correlation correlation, String idKey, String parentKey) {
+    ContextScope scope =
+        new ContextScope(
+            correlation, idKey, parentKey, CURRENT.get(), MDC.get(idKey), MDC.get(parentKey));
+    CURRENT.set(scope);
+    if (correlation == null) {
+      MDC.remove(idKey);
+      MDC.remove(parentKey);
+    } else {
+      MDC.put(idKey, correlation.id());
+      restore(parentKey, correlation.parentIdOrNull());
+    }
+    return scope;
+  }
+
+  static Correlation current() {
+    ContextScope scope = CURRENT.get();
+    return scope == null ? null : scope.correlation;
+  }
+
+  /** {@code task}, to run under the context current now (none, if none) wherever it runs. */
+  static Runnable wrap(Runnable task) {
+    ContextScope captured = CURRENT.get();
+    Correlation correlation = captured == null ? null : captured.correlation;
+    String idKey = captured == null ? Baton.ID_KEY : captured.idKey;
+    String parentKey = captured == null ? Baton.PARENT_KEY : captured.parentKey;
+    return () -> {
+      try (ContextScope scope = open(correlation, idKey, parentKey)) {
+        task.run();
+      }
+    };
+  }
+
+  /** {@code task}, to run under the context current now (none, if none) wherever it runs. */
+  static <T> Callable<T> wrap(Callable<T> task) {
+    ContextScope captured = CURRENT.get();
+    Correlation correlation = captured == null ? null : captured.correlation;
+    String idKey = captured == null ? Baton.ID_KEY : captured.idKey;
+    String parentKey = captured == null ? Baton.PARENT_KEY : captured.parentKey;
+    return () -> {
+      try (ContextScope scope = open(correlation, idKey, parentKey)) {
+        return task.call();
+      }
+    };
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    CURRENT.set(previous);
+    restore(idKey, previousId);
+    restore(parentKey, previousParent);
+  }
+
+  private static void restore(String key, String value) {
+    if (value == null) {
+      MDC.remove(key);
+    } else {
+      MDC.put(key, value);
+    }
+  }
+}

@@ -1,0 +1,355 @@
+package io.baton;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves correlations in and out of a message (a "carrier"): the one set of rules every Baton
+ * broker module applies, public so that any other transport can use it too.
+ *
+ * <pre>{@code
+ * CorrelationPropagator propagator = CorrelationPropagator.create();
+ * // producing: writes correlation_id / parent_correlation_id unless a valid ID is already there
+ * propagator.inject(message, MyMessage::header, MyMessage::setHeader);
+ * // consuming: the message's correlation, for exactly the handling of this message
+ * try (CorrelationScope scope = propagator.open(message, MyMessage::header)) {
+ *   handle(message);
+ * }
+ * }</pre>
+ *
+ * <table>
+ *   <caption>What a carrier gives on extract</caption>
+ *   <tr><th>inbound {@code correlation_id}</th><th>result</th></tr>
+ *   <tr><td>valid (parent valid or absent)</td><td>that correlation</td></tr>
+ *   <tr><td>valid, parent invalid</td><td>that ID, no parent; one WARN</td></tr>
+ *   <tr><td>missing (and no alias)</td><td>a fresh root</td></tr>
+ *   <tr><td>invalid</td><td>a fresh root; one WARN on logger {@code io.baton}, value sanitized</td></tr>
+ * </table>
+ *
+ * <p>Nothing here throws into user code: a value the getter cannot read counts as missing, and a
+ * setter that fails is logged and skipped. Warnings never show an inbound value raw: only its
+ * length and at most 64 characters with everything outside {@code [A-Za-z0-9_-]} escaped.
+ */
+public final class CorrelationPropagator {
+
+  /**
+   * Reads one value from a carrier.
+   *
+   * @param <C> the carrier type, e.g. Kafka {@code Headers}
+   */
+  @FunctionalInterface
+  public interface Getter<C> {
+    /**
+     * The value under {@code key} (the last one, if the carrier holds several), or null when it
+     * is absent or cannot be read as text. Carriers whose names are case-insensitive in practice
+     * (HTTP-style headers) should match {@code key} ignoring ASCII case.
+     */
+    String get(C carrier, String key);
+  }
+
+  /**
+   * Writes one value into a carrier.
+   *
+   * @param <C> the carrier type, e.g. Kafka {@code Headers}
+   */
+  @FunctionalInterface
+  public interface Setter<C> {
+    /** Puts {@code value} under {@code key}, replacing whatever was there. */
+    void set(C carrier, String key, String value);
+
+    /**
+     * Removes {@code key}, where the carrier can (a stale parent next to a replaced ID). By
+     * default does nothing.
+     */
+    default void remove(C carrier, String key) {}
+  }
+
+  static final Logger LOG = LoggerFactory.getLogger("io.baton");
+
+  private static final CorrelationPropagator DEFAULT = new Builder().build();
+
+  private final String idHeader;
+  private final String parentHeader;
+  private final String[] aliases;
+  private final String idMdcKey;
+  private final String parentMdcKey;
+  private final Supplier<String> idGenerator;
+  private volatile boolean generatorWarned;
+
+  private CorrelationPropagator(Builder builder) {
+    this.idHeader = builder.idHeader;
+    this.parentHeader = builder.parentHeader;
+    this.aliases = builder.aliases.clone();
+    this.idMdcKey = builder.idMdcKey;
+    this.parentMdcKey = builder.parentMdcKey;
+    this.idGenerator = builder.idGenerator;
+  }
+
+  /**
+   * The default propagator: headers {@code correlation_id} / {@code parent_correlation_id}, alias
+   * {@code X-Correlation-ID}, the same names as MDC keys, random UUID v4 IDs.
+   */
+  public static CorrelationPropagator create() {
+    return DEFAULT;
+  }
+
+  /** A builder starting from the defaults of {@link #create()}. */
+  public static Builder newBuilder() {
+    return new Builder();
+  }
+
+  /** The header that carries the correlation ID. */
+  public String idHeader() {
+    return idHeader;
+  }
+
+  /** The header that carries the parent correlation ID. */
+  public String parentHeader() {
+    return parentHeader;
+  }
+
+  /** Headers read, in order, when {@link #idHeader()} is missing on an inbound message. */
+  public List<String> aliases() {
+    return Collections.unmodifiableList(Arrays.asList(aliases));
+  }
+
+  /** The MDC key of the correlation ID. */
+  public String idMdcKey() {
+    return idMdcKey;
+  }
+
+  /** The MDC key of the parent correlation ID. */
+  public String parentMdcKey() {
+    return parentMdcKey;
+  }
+
+  /** A fresh root correlation, with an ID from this propagator's generator. */
+  public Correlation newRoot() {
+    return new Correlation(newId(), null);
+  }
+
+  /** A fresh child of {@code parent}, with an ID from this propagator's generator. */
+  public Correlation newChild(Correlation parent) {
+    return parent.newChild(newId());
+  }
+
+  /**
+   * Writes the current correlation (a fresh root when there is none) into {@code carrier}, unless
+   * it already holds a valid ID under {@link #idHeader()}: a retried or forwarded message keeps
+   * its ID.
+   *
+   * @return the correlation the carrier now carries
+   */
+  public <C> Correlation inject(C carrier, Getter<C> getter, Setter<C> setter) {
+    String existing = read(carrier, getter, idHeader);
+    if (Ids.isValid(existing)) {
+      String parent = read(carrier, getter, parentHeader);
+      return new Correlation(existing, Ids.isValid(parent) ? parent : null);
+    }
+    Correlation current = ContextScope.current();
+    Correlation correlation = current != null ? current : newRoot();
+    write(carrier, setter, correlation);
+    return correlation;
+  }
+
+  /**
+   * The correlation {@code carrier} carries, by the rules in the table above. Never null, never
+   * throws.
+   */
+  public <C> Correlation extract(C carrier, Getter<C> getter) {
+    return extract(carrier, getter, null);
+  }
+
+  /**
+   * Like {@link #extract}, and then makes the carrier say the same: a missing or invalid ID is
+   * replaced by the fresh one, an ID found under an alias is copied to {@link #idHeader()}, an
+   * invalid parent is removed. Whatever the carrier is forwarded to then carries the same ID.
+   */
+  public <C> Correlation normalize(C carrier, Getter<C> getter, Setter<C> setter) {
+    return extract(carrier, getter, Objects.requireNonNull(setter, "setter"));
+  }
+
+  /** Extracts the carrier's correlation and opens a scope for it. */
+  public <C> CorrelationScope open(C carrier, Getter<C> getter) {
+    return open(extract(carrier, getter, null));
+  }
+
+  /** Makes {@code correlation} current, under this propagator's MDC keys, until the scope closes. */
+  public CorrelationScope open(Correlation correlation) {
+    Objects.requireNonNull(correlation, "correlation");
+    return ContextScope.open(correlation, idMdcKey, parentMdcKey);
+  }
+
+  private <C> Correlation extract(C carrier, Getter<C> getter, Setter<C> fixer) {
+    String header = idHeader;
+    String id = read(carrier, getter, idHeader);
+    for (int i = 0; id == null && i < aliases.length; i++) {
+      id = read(carrier, getter, aliases[i]);
+      header = aliases[i];
+    }
+    if (id == null || !Ids.isValid(id)) {
+      Correlation fresh = newRoot();
+      if (id != null) {
+        warn("Replaced invalid {} ({}) with a fresh correlation ID", header, id, fresh);
+      }
+      if (fixer != null) {
+        write(carrier, fixer, fresh);
+      }
+      return fresh;
+    }
+    if (fixer != null && header != idHeader) {
+      set(carrier, fixer, idHeader, id);
+    }
+    String parent = read(carrier, getter, parentHeader);
+    if (parent == null || Ids.isValid(parent)) {
+      return new Correlation(id, parent);
+    }
+    Correlation withoutParent = new Correlation(id, null);
+    warn("Dropped invalid {} ({})", parentHeader, parent, withoutParent);
+    if (fixer != null) {
+      remove(carrier, fixer, parentHeader);
+    }
+    return withoutParent;
+  }
+
+  /** Logs under {@code correlation}, so that the warning shows up in that correlation's trail. */
+  private void warn(String message, String header, String badValue, Correlation correlation) {
+    if (LOG.isWarnEnabled()) {
+      try (CorrelationScope scope = open(correlation)) {
+        LOG.warn(message, header, Ids.describe(badValue));
+      }
+    }
+  }
+
+  private <C> void write(C carrier, Setter<C> setter, Correlation correlation) {
+    set(carrier, setter, idHeader, correlation.id());
+    String parent = correlation.parentIdOrNull();
+    if (parent == null) {
+      remove(carrier, setter, parentHeader);
+    } else {
+      set(carrier, setter, parentHeader, parent);
+    }
+  }
+
+  private static <C> String read(C carrier, Getter<C> getter, String key) {
+    try {
+      return getter.get(carrier, key);
+    } catch (RuntimeException e) {
+      LOG.warn("Could not read {} ({}); treating it as missing", key, e.getClass().getName());
+      return null;
+    }
+  }
+
+  private static <C> void set(C carrier, Setter<C> setter, String key, String value) {
+    try {
+      setter.set(carrier, key, value);
+    } catch (RuntimeException e) {
+      LOG.warn("Could not write {} ({}); message goes on without it", key, e.getClass().getName());
+    }
+  }
+
+  private static <C> void remove(C carrier, Setter<C> setter, String key) {
+    try {
+      setter.remove(carrier, key);
+    } catch (RuntimeException e) {
+      LOG.warn("Could not remove {} ({})", key, e.getClass().getName());
+    }
+  }
+
+  private String newId() {
+    if (idGenerator == null) {
+      return Ids.newUuidV4();
+    }
+    String id;
+    try {
+      id = idGenerator.get();
+    } catch (RuntimeException e) {
+      id = null;
+    }
+    if (Ids.isValid(id)) {
+      return id;
+    }
+    if (!generatorWarned) {
+      generatorWarned = true;
+      LOG.warn("The configured ID generator gave an invalid ID; using random UUIDs instead");
+    }
+    return Ids.newUuidV4();
+  }
+
+  /**
+   * Configures a {@link CorrelationPropagator}; build once, share everywhere.
+   *
+   * <pre>{@code
+   * CorrelationPropagator propagator = CorrelationPropagator.newBuilder()
+   *     .aliases("X-Correlation-ID", "X-Request-ID")
+   *     .build();
+   * }</pre>
+   */
+  public static final class Builder {
+    private String idHeader = Baton.ID_KEY;
+    private String parentHeader = Baton.PARENT_KEY;
+    private String[] aliases = {"X-Correlation-ID"};
+    private String idMdcKey = Baton.ID_KEY;
+    private String parentMdcKey = Baton.PARENT_KEY;
+    private Supplier<String> idGenerator;
+
+    private Builder() {}
+
+    /** Header names of the ID and its parent; default {@code correlation_id}, {@code parent_correlation_id}. */
+    public Builder headers(String idHeader, String parentHeader) {
+      this.idHeader = name(idHeader, "idHeader");
+      this.parentHeader = name(parentHeader, "parentHeader");
+      return this;
+    }
+
+    /**
+     * Inbound headers tried, in order, when the ID header is missing; default {@code
+     * X-Correlation-ID}. None replaces the defaults with nothing.
+     */
+    public Builder aliases(String... aliases) {
+      String[] copy = aliases.clone();
+      for (String alias : copy) {
+        name(alias, "alias");
+      }
+      this.aliases = copy;
+      return this;
+    }
+
+    /** MDC keys of the ID and its parent; default {@code correlation_id}, {@code parent_correlation_id}. */
+    public Builder mdcKeys(String idKey, String parentKey) {
+      this.idMdcKey = name(idKey, "idKey");
+      this.parentMdcKey = name(parentKey, "parentKey");
+      return this;
+    }
+
+    /**
+     * Where fresh IDs come from; default random UUID v4. Must give valid IDs; an invalid one is
+     * replaced by a random UUID (and logged once).
+     */
+    public Builder idGenerator(Supplier<String> idGenerator) {
+      this.idGenerator = Objects.requireNonNull(idGenerator, "idGenerator");
+      return this;
+    }
+
+    /** The propagator. */
+    public CorrelationPropagator build() {
+      if (idHeader.equals(parentHeader) || idMdcKey.equals(parentMdcKey)) {
+        throw new IllegalArgumentException("ID and parent need different names");
+      }
+      return new CorrelationPropagator(this);
+    }
+
+    private static String name(String name, String what) {
+      Objects.requireNonNull(name, what);
+      if (name.isBlank()) {
+        throw new IllegalArgumentException(what + " is blank");
+      }
+      return name;
+    }
+  }
+}

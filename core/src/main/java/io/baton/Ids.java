@@ -1,0 +1,79 @@
+package io.baton;
+
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** The one place that knows what a correlation ID looks like. */
+final class Ids {
+
+  static final int MIN_LENGTH = 16;
+  static final int MAX_LENGTH = 64;
+
+  private Ids() {}
+
+  /** 16-64 characters of {@code [A-Za-z0-9_-]}. */
+  static boolean isValid(CharSequence value) {
+    if (value == null) {
+      return false;
+    }
+    int length = value.length();
+    if (length < MIN_LENGTH || length > MAX_LENGTH) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      if (!isAllowed(value.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isAllowed(char c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '-'
+        || c == '_';
+  }
+
+  /**
+   * A random (version 4) UUID string. Correlation IDs are labels, not secrets, so this draws from
+   * {@link ThreadLocalRandom} instead of {@link UUID#randomUUID()}'s contended SecureRandom.
+   */
+  static String newUuidV4() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
+    long lsb = (random.nextLong() & ~0xC000000000000000L) | 0x8000000000000000L;
+    return new UUID(msb, lsb).toString();
+  }
+
+  /**
+   * A log-safe description of an untrusted value: its length and at most its first {@value
+   * #MAX_LENGTH} characters, every character outside {@code [A-Za-z0-9_-]} written as {@code
+   * \\uXXXX}. Reads no more than that prefix, however long the value.
+   */
+  static String describe(String value) {
+    int length = value.length();
+    int shown = Math.min(length, MAX_LENGTH);
+    StringBuilder out = new StringBuilder(shown + 32);
+    out.append("length ").append(length).append(", \"");
+    for (int i = 0; i < shown; i++) {
+      char c = value.charAt(i);
+      if (isAllowed(c)) {
+        out.append(c);
+      } else {
+        out.append("\\u");
+        String hex = Integer.toHexString(c);
+        for (int pad = hex.length(); pad < 4; pad++) {
+          out.append('0');
+        }
+        out.append(hex);
+      }
+    }
+    out.append('"');
+    if (shown < length) {
+      out.append("...");
+    }
+    return out.toString();
+  }
+}

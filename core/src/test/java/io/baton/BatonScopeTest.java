@@ -1,0 +1,147 @@
+package io.baton;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.baton.testing.CapturedLine;
+import io.baton.testing.LogCapture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+class BatonScopeTest {
+
+  private static final Logger log = LoggerFactory.getLogger(BatonScopeTest.class);
+
+  @RegisterExtension final LogCapture logs = new LogCapture();
+
+  private final Correlation order = Correlation.of("order-0000000000000001", null);
+  private final Correlation receipt = Correlation.of("receipt-000000000000001", order.id());
+
+  @AfterEach
+  void contextIsEmptyAgain() {
+    assertThat(Baton.current()).isEmpty();
+    MDC.remove("user");
+  }
+
+  @Test
+  void open_makes_the_correlation_current_and_writes_the_mdc() {
+    try (CorrelationScope scope = Baton.open(receipt)) {
+      assertThat(Baton.current()).contains(receipt);
+      assertThat(MDC.get("correlation_id")).isEqualTo(receipt.id());
+      assertThat(MDC.get("parent_correlation_id")).isEqualTo(order.id());
+      log.info("in scope");
+    }
+
+    assertThat(Baton.current()).isEmpty();
+    assertThat(MDC.get("correlation_id")).isNull();
+    assertThat(MDC.get("parent_correlation_id")).isNull();
+    CapturedLine line = logs.withMessage("in scope").get(0);
+    assertThat(line.correlationId()).isEqualTo(receipt.id());
+    assertThat(line.parentCorrelationId()).isEqualTo(order.id());
+  }
+
+  @Test
+  void nested_scopes_restore_the_outer_correlation_and_remove_the_parent_of_a_root() {
+    try (CorrelationScope outer = Baton.open(receipt)) {
+      try (CorrelationScope inner = Baton.open(order)) {
+        assertThat(MDC.get("correlation_id")).isEqualTo(order.id());
+        assertThat(MDC.get("parent_correlation_id")).as("a root has no parent").isNull();
+        log.info("inner");
+      }
+      assertThat(Baton.current()).contains(receipt);
+      assertThat(MDC.get("parent_correlation_id")).isEqualTo(order.id());
+      log.info("outer again");
+    }
+
+    assertThat(logs.withMessage("inner").get(0).correlationId()).isEqualTo(order.id());
+    assertThat(logs.withMessage("inner").get(0).parentCorrelationId()).isNull();
+    assertThat(logs.withMessage("outer again").get(0).correlationId()).isEqualTo(receipt.id());
+  }
+
+  @Test
+  void close_puts_back_mdc_values_that_were_there_before_and_leaves_other_keys_alone() {
+    MDC.put("correlation_id", "legacy-value");
+    MDC.put("parent_correlation_id", "legacy-parent");
+    MDC.put("user", "u1");
+    try {
+      try (CorrelationScope scope = Baton.open(order)) {
+        assertThat(MDC.get("parent_correlation_id")).isNull();
+        MDC.put("user", "u2"); // the handler's own key: not ours to restore
+      }
+
+      assertThat(MDC.get("correlation_id")).isEqualTo("legacy-value");
+      assertThat(MDC.get("parent_correlation_id")).isEqualTo("legacy-parent");
+      assertThat(MDC.get("user")).isEqualTo("u2");
+    } finally {
+      MDC.remove("correlation_id");
+      MDC.remove("parent_correlation_id");
+    }
+  }
+
+  @Test
+  void scope_is_closed_when_the_body_throws() {
+    assertThatThrownBy(
+            () -> {
+              try (CorrelationScope scope = Baton.open(order)) {
+                throw new IllegalStateException("handler failed");
+              }
+            })
+        .hasMessage("handler failed");
+
+    assertThat(Baton.current()).isEmpty();
+    assertThat(MDC.get("correlation_id")).isNull();
+  }
+
+  @Test
+  void closing_twice_is_harmless() {
+    try (CorrelationScope outer = Baton.open(order)) {
+      CorrelationScope inner = Baton.open(receipt);
+      inner.close();
+      inner.close();
+
+      assertThat(Baton.current()).contains(order);
+      assertThat(MDC.get("correlation_id")).isEqualTo(order.id());
+    }
+  }
+
+  @Test
+  void open_new_starts_a_root_even_inside_another_correlation() {
+    try (CorrelationScope outer = Baton.open(receipt);
+        CorrelationScope fresh = Baton.openNew()) {
+      Correlation current = Baton.current().orElseThrow();
+      assertThat(current.id()).isNotEqualTo(receipt.id());
+      assertThat(current.parentId()).isEmpty();
+      assertThat(MDC.get("parent_correlation_id")).isNull();
+    }
+  }
+
+  @Test
+  void open_child_is_a_child_of_the_current_correlation() {
+    try (CorrelationScope outer = Baton.open(order);
+        CorrelationScope child = Baton.openChild()) {
+      log.info("child work");
+    }
+
+    CapturedLine line = logs.withMessage("child work").get(0);
+    assertThat(line.parentCorrelationId()).isEqualTo(order.id());
+    assertThat(line.correlationId()).isNotEqualTo(order.id());
+    assertThat(Correlation.isValidId(line.correlationId())).isTrue();
+  }
+
+  @Test
+  void open_child_without_a_current_correlation_is_a_new_root() {
+    try (CorrelationScope child = Baton.openChild()) {
+      assertThat(Baton.current().orElseThrow().parentId()).isEmpty();
+      assertThat(Correlation.isValidId(MDC.get("correlation_id"))).isTrue();
+    }
+  }
+
+  @Test
+  void open_rejects_null() {
+    assertThatThrownBy(() -> Baton.open(null)).isInstanceOf(NullPointerException.class);
+  }
+}

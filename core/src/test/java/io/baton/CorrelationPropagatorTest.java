@@ -1,0 +1,330 @@
+package io.baton;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.baton.CorrelationPropagator.Getter;
+import io.baton.CorrelationPropagator.Setter;
+import io.baton.testing.CapturedLine;
+import io.baton.testing.CorrelationCorpus;
+import io.baton.testing.LogCapture;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.slf4j.MDC;
+
+class CorrelationPropagatorTest {
+
+  /** A header map whose names match ignoring case, as HTTP-style headers do. */
+  static final Getter<Map<String, String>> GET =
+      (headers, key) -> {
+        String found = null;
+        for (Map.Entry<String, String> header : headers.entrySet()) {
+          if (header.getKey().equalsIgnoreCase(key)) {
+            found = header.getValue();
+          }
+        }
+        return found;
+      };
+
+  static final Setter<Map<String, String>> SET =
+      new Setter<>() {
+        @Override
+        public void set(Map<String, String> headers, String key, String value) {
+          headers.put(key, value);
+        }
+
+        @Override
+        public void remove(Map<String, String> headers, String key) {
+          headers.remove(key);
+        }
+      };
+
+  private static final String ID = "c3a8f2d1-9b24-4c61-8c4a-2a7c1b9c2f61";
+  private static final String PARENT = "9f3c2b1f6a7a4c2f";
+
+  @RegisterExtension final LogCapture logs = new LogCapture();
+
+  private final CorrelationPropagator propagator = CorrelationPropagator.create();
+  private final Map<String, String> headers = new LinkedHashMap<>();
+
+  // --- inject
+
+  @Test
+  void inject_without_a_current_correlation_writes_a_fresh_root_and_returns_it() {
+    Correlation written = propagator.inject(headers, GET, SET);
+
+    assertThat(Correlation.isValidId(written.id())).isTrue();
+    assertThat(written.parentId()).isEmpty();
+    assertThat(headers).containsExactly(Map.entry("correlation_id", written.id()));
+  }
+
+  @Test
+  void inject_writes_the_current_correlation_with_its_parent() {
+    Correlation current = Correlation.of(ID, PARENT);
+    try (CorrelationScope scope = Baton.open(current)) {
+      assertThat(propagator.inject(headers, GET, SET)).isEqualTo(current);
+    }
+
+    assertThat(headers)
+        .containsEntry("correlation_id", ID)
+        .containsEntry("parent_correlation_id", PARENT)
+        .hasSize(2);
+  }
+
+  @Test
+  void inject_keeps_a_valid_id_already_on_the_message() {
+    headers.put("correlation_id", ID);
+    headers.put("parent_correlation_id", PARENT);
+
+    try (CorrelationScope scope = Baton.openNew()) {
+      assertThat(propagator.inject(headers, GET, SET)).isEqualTo(Correlation.of(ID, PARENT));
+    }
+
+    assertThat(headers)
+        .containsEntry("correlation_id", ID)
+        .containsEntry("parent_correlation_id", PARENT);
+  }
+
+  @Test
+  void inject_replaces_an_invalid_id_and_its_stale_parent() {
+    headers.put("correlation_id", "not valid\r\n");
+    headers.put("parent_correlation_id", PARENT);
+
+    Correlation written = propagator.inject(headers, GET, SET);
+
+    assertThat(headers).containsExactly(Map.entry("correlation_id", written.id()));
+  }
+
+  @Test
+  void inject_never_throws_when_the_carrier_refuses_writes() {
+    Setter<Map<String, String>> readOnly =
+        (carrier, key, value) -> {
+          throw new IllegalStateException("headers are read-only");
+        };
+    Getter<Map<String, String>> broken =
+        (carrier, key) -> {
+          throw new IllegalStateException("cannot read");
+        };
+
+    Correlation written = propagator.inject(headers, broken, readOnly);
+
+    assertThat(Correlation.isValidId(written.id())).isTrue();
+    assertThat(logs.fromLogger("io.baton")).extracting(CapturedLine::message)
+        .anyMatch(message -> message.startsWith("Could not write correlation_id"));
+  }
+
+  // --- extract
+
+  @Test
+  void extract_returns_the_inbound_correlation_with_its_parent_and_logs_nothing() {
+    headers.put("correlation_id", ID);
+    headers.put("parent_correlation_id", PARENT);
+
+    assertThat(propagator.extract(headers, GET)).isEqualTo(Correlation.of(ID, PARENT));
+    assertThat(logs.lines()).isEmpty();
+  }
+
+  @Test
+  void extract_gives_a_fresh_root_without_a_warning_when_the_id_is_missing() {
+    headers.put("parent_correlation_id", PARENT);
+
+    Correlation extracted = propagator.extract(headers, GET);
+
+    assertThat(Correlation.isValidId(extracted.id())).isTrue();
+    assertThat(extracted.parentId()).isEmpty();
+    assertThat(logs.lines()).isEmpty();
+  }
+
+  @Test
+  void extract_replaces_an_invalid_id_and_warns_once_with_the_value_sanitized() {
+    headers.put("correlation_id", "c3a8f2d1-9b24\r\n2026-11-21 INFO fake line");
+
+    Correlation fresh = propagator.extract(headers, GET);
+
+    assertThat(fresh.parentId()).isEmpty();
+    List<CapturedLine> warnings = logs.fromLogger("io.baton");
+    assertThat(warnings).hasSize(1);
+    CapturedLine warning = warnings.get(0);
+    assertThat(warning.level()).isEqualTo("WARN");
+    assertThat(warning.message())
+        .isEqualTo(
+            "Replaced invalid correlation_id (length 40, \"c3a8f2d1-9b24\\u000d\\u000a2026-11-21"
+                + "\\u0020INFO\\u0020fake\\u0020line\") with a fresh correlation ID");
+    assertThat(warning.correlationId())
+        .as("the warning is logged under the fresh ID, so it shows up in that trail")
+        .isEqualTo(fresh.id());
+  }
+
+  @Test
+  void extract_drops_an_invalid_parent_with_a_warning_and_keeps_the_id() {
+    headers.put("correlation_id", ID);
+    headers.put("parent_correlation_id", "${jndi:ldap://127.0.0.1/a}");
+
+    assertThat(propagator.extract(headers, GET)).isEqualTo(Correlation.of(ID, null));
+    assertThat(logs.fromLogger("io.baton"))
+        .singleElement()
+        .satisfies(
+            line -> {
+              assertThat(line.message()).startsWith("Dropped invalid parent_correlation_id");
+              assertThat(line.message()).doesNotContain("${", "://");
+              assertThat(line.correlationId()).isEqualTo(ID);
+            });
+  }
+
+  @Test
+  void extract_reads_the_alias_case_insensitively_when_the_canonical_header_is_missing() {
+    headers.put("x-correlation-id", ID);
+
+    assertThat(propagator.extract(headers, GET).id()).isEqualTo(ID);
+  }
+
+  @Test
+  void extract_prefers_the_canonical_header_over_an_alias() {
+    headers.put("X-Correlation-ID", "alias-value-00000000");
+    headers.put("correlation_id", ID);
+
+    assertThat(propagator.extract(headers, GET).id()).isEqualTo(ID);
+  }
+
+  @Test
+  void extract_treats_a_getter_that_throws_as_missing() {
+    Correlation extracted =
+        propagator.extract(
+            headers,
+            (carrier, key) -> {
+              throw new ClassCastException("a table where a string was expected");
+            });
+
+    assertThat(Correlation.isValidId(extracted.id())).isTrue();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("corpus")
+  void extract_survives_every_corpus_value(CorrelationCorpus.Entry entry) {
+    headers.put("correlation_id", entry.text());
+
+    Correlation extracted = propagator.extract(headers, GET);
+
+    assertThat(Correlation.isValidId(extracted.id())).isTrue();
+    if (entry.valid()) {
+      assertThat(extracted.id()).isEqualTo(entry.text());
+      assertThat(logs.lines()).isEmpty();
+    } else {
+      assertThat(extracted.id()).isNotEqualTo(entry.text());
+      CapturedLine warning = logs.fromLogger("io.baton").get(0);
+      assertThat(warning.message().chars()).allMatch(c -> c >= 0x20 && c < 0x7f);
+      assertThat(warning.message().length()).isLessThan(64 * 6 + 120);
+    }
+  }
+
+  static Stream<CorrelationCorpus.Entry> corpus() {
+    return CorrelationCorpus.entries().stream();
+  }
+
+  // --- normalize and open
+
+  @Test
+  void normalize_writes_the_fresh_id_over_an_invalid_one() {
+    headers.put("correlation_id", "bad");
+
+    Correlation fresh = propagator.normalize(headers, GET, SET);
+
+    assertThat(headers).containsExactly(Map.entry("correlation_id", fresh.id()));
+    logs.clear();
+    assertThat(propagator.extract(headers, GET)).isEqualTo(fresh);
+    assertThat(logs.lines()).as("a normalized message warns only once").isEmpty();
+  }
+
+  @Test
+  void normalize_copies_an_alias_to_the_canonical_header_and_removes_an_invalid_parent() {
+    headers.put("X-Correlation-ID", ID);
+    headers.put("parent_correlation_id", "bad parent");
+
+    assertThat(propagator.normalize(headers, GET, SET)).isEqualTo(Correlation.of(ID, null));
+
+    assertThat(headers)
+        .containsEntry("correlation_id", ID)
+        .doesNotContainKey("parent_correlation_id");
+  }
+
+  @Test
+  void normalize_leaves_a_valid_message_untouched() {
+    headers.put("correlation_id", ID);
+    headers.put("parent_correlation_id", PARENT);
+    Map<String, String> before = Map.copyOf(headers);
+
+    propagator.normalize(headers, GET, SET);
+
+    assertThat(headers).isEqualTo(before);
+  }
+
+  @Test
+  void open_scopes_the_carrier_correlation_and_restores_on_close() {
+    headers.put("correlation_id", ID);
+    try (CorrelationScope outer = Baton.open(Correlation.of(PARENT, null))) {
+      try (CorrelationScope scope = propagator.open(headers, GET)) {
+        assertThat(MDC.get("correlation_id")).isEqualTo(ID);
+      }
+      assertThat(MDC.get("correlation_id")).isEqualTo(PARENT);
+    }
+  }
+
+  // --- configuration
+
+  @Test
+  void custom_header_names_mdc_keys_and_generator_are_used() {
+    CorrelationPropagator custom =
+        CorrelationPropagator.newBuilder()
+            .headers("cid", "pcid")
+            .aliases("X-Request-ID")
+            .mdcKeys("trace", "trace_parent")
+            .idGenerator(() -> "generated-id-0000000001")
+            .build();
+    headers.put("x-request-id", ID);
+    headers.put("pcid", PARENT);
+
+    try (CorrelationScope scope = custom.open(headers, GET)) {
+      assertThat(MDC.get("trace")).isEqualTo(ID);
+      assertThat(MDC.get("trace_parent")).isEqualTo(PARENT);
+      assertThat(MDC.get("correlation_id")).isNull();
+    }
+    assertThat(MDC.get("trace")).isNull();
+    assertThat(custom.newRoot().id()).isEqualTo("generated-id-0000000001");
+    Map<String, String> out = new LinkedHashMap<>();
+    custom.inject(out, GET, SET);
+    assertThat(out).containsOnlyKeys("cid");
+  }
+
+  @Test
+  void a_generator_giving_invalid_ids_falls_back_to_random_ids() {
+    CorrelationPropagator custom =
+        CorrelationPropagator.newBuilder().idGenerator(() -> "user@example.com").build();
+
+    assertThat(Correlation.isValidId(custom.newRoot().id())).isTrue();
+    assertThat(Correlation.isValidId(custom.newRoot().id())).isTrue();
+    assertThat(logs.fromLogger("io.baton")).hasSize(1);
+  }
+
+  @Test
+  void builder_rejects_blank_and_clashing_names() {
+    assertThatThrownBy(() -> CorrelationPropagator.newBuilder().headers(" ", "p"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> CorrelationPropagator.newBuilder().headers("x", "x").build())
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void defaults_are_the_documented_names() {
+    assertThat(propagator.idHeader()).isEqualTo("correlation_id");
+    assertThat(propagator.parentHeader()).isEqualTo("parent_correlation_id");
+    assertThat(propagator.aliases()).containsExactly("X-Correlation-ID");
+    assertThat(propagator.idMdcKey()).isEqualTo("correlation_id");
+    assertThat(propagator.parentMdcKey()).isEqualTo("parent_correlation_id");
+  }
+}

@@ -1,0 +1,32 @@
+package io.baton;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class IdsTest {
+
+  @Test
+  void description_escapes_everything_outside_the_id_alphabet() {
+    String described = Ids.describe("ab\r\n\u001b[31m${jndi:x}\u202e");
+
+    assertThat(described)
+        .isEqualTo(
+            "length 19, \"ab\\u000d\\u000a\\u001b\\u005b31m\\u0024\\u007bjndi\\u003ax\\u007d\\u202e\"");
+    assertThat(described.chars()).allMatch(c -> c >= 0x20 && c < 0x7f);
+  }
+
+  @Test
+  void description_shows_at_most_64_characters_and_the_full_length() {
+    String huge = "y".repeat(1 << 20);
+
+    String described = Ids.describe(huge);
+
+    assertThat(described).isEqualTo("length 1048576, \"" + "y".repeat(64) + "\"...");
+  }
+
+  @Test
+  void description_keeps_valid_characters_as_they_are() {
+    assertThat(Ids.describe("ok-ID_09")).isEqualTo("length 8, \"ok-ID_09\"");
+  }
+}

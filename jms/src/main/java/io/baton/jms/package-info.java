@@ -1,0 +1,2 @@
+/** Correlated Jakarta JMS connection factories and listeners. */
+package io.baton.jms;

@@ -1,0 +1,2 @@
+/** Correlated Kafka producers and consumers. */
+package io.baton.kafka;

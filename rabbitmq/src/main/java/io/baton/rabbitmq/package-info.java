@@ -1,0 +1,2 @@
+/** Correlated RabbitMQ channels and consumers. */
+package io.baton.rabbitmq;
