@@ -1,0 +1,82 @@
+package io.baton.kafka;
+
+import io.baton.Correlation;
+import io.baton.CorrelationPropagator;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
+/** Kafka record headers as a carrier: UTF-8 values, names matched ignoring case, last one wins. */
+final class KafkaHeaders {
+
+  static final CorrelationPropagator.Getter<Headers> GETTER = KafkaHeaders::lastValue;
+
+  static final CorrelationPropagator.Setter<Headers> SETTER =
+      new CorrelationPropagator.Setter<>() {
+        @Override
+        public void set(Headers headers, String key, String value) {
+          headers.remove(key);
+          headers.add(key, value.getBytes(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void remove(Headers headers, String key) {
+          headers.remove(key);
+        }
+      };
+
+  private KafkaHeaders() {}
+
+  static String lastValue(Headers headers, String key) {
+    byte[] value = null;
+    for (Header header : headers) {
+      if (header.key().equalsIgnoreCase(key)) {
+        value = header.value();
+      }
+    }
+    return value == null ? null : new String(value, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Leaves at most one header of each of the correlation's names: a record that came with the
+   * same name twice gets the value Baton settled on, once.
+   */
+  static void dedupe(Headers headers, CorrelationPropagator propagator, Correlation correlation) {
+    try {
+      dedupeOrThrow(headers, propagator, correlation);
+    } catch (RuntimeException e) {
+      // read-only headers: leave them as they are rather than fail the send or the poll
+    }
+  }
+
+  private static void dedupeOrThrow(
+      Headers headers, CorrelationPropagator propagator, Correlation correlation) {
+    String idHeader = propagator.idHeader();
+    String parentHeader = propagator.parentHeader();
+    int ids = 0;
+    int parents = 0;
+    for (Header header : headers) {
+      if (header.key().equals(idHeader)) {
+        ids++;
+      } else if (header.key().equals(parentHeader)) {
+        parents++;
+      }
+    }
+    if (ids > 1) {
+      SETTER.set(headers, idHeader, correlation.id());
+    }
+    if (parents > 1) {
+      String parent = correlation.parentId().orElse(null);
+      if (parent == null) {
+        SETTER.remove(headers, parentHeader);
+      } else {
+        SETTER.set(headers, parentHeader, parent);
+      }
+    }
+  }
+
+  /** Replaces {@code key} with a single UTF-8 value. */
+  static void put(Headers headers, String key, String value) {
+    SETTER.set(headers, key, value);
+  }
+}

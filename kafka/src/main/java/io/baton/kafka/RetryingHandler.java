@@ -1,0 +1,144 @@
+package io.baton.kafka;
+
+import static io.baton.kafka.RetryPolicy.ATTEMPTS_HEADER;
+import static io.baton.kafka.RetryPolicy.ATTEMPT_MDC_KEY;
+import static io.baton.kafka.RetryPolicy.EXCEPTION_CLASS_HEADER;
+import static io.baton.kafka.RetryPolicy.EXCEPTION_MESSAGE_HEADER;
+import static io.baton.kafka.RetryPolicy.ORIGINAL_OFFSET_HEADER;
+import static io.baton.kafka.RetryPolicy.ORIGINAL_PARTITION_HEADER;
+import static io.baton.kafka.RetryPolicy.ORIGINAL_TOPIC_HEADER;
+import static io.baton.kafka.RetryPolicy.RETRY_HOPS_HEADER;
+
+import io.baton.CorrelationScope;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/** Retries a record in place, then republishes it to the retry or dead-letter topic. */
+final class RetryingHandler<K, V> implements java.util.function.Consumer<ConsumerRecord<K, V>> {
+
+  private static final Logger LOG = LoggerFactory.getLogger("io.baton.kafka.retry");
+  private static final int MAX_MESSAGE = 256;
+
+  private final KafkaCorrelation kafka;
+  private final RecordHandler<K, V> handler;
+  private final Producer<K, V> producer;
+  private final RetryPolicy policy;
+
+  RetryingHandler(
+      KafkaCorrelation kafka, RecordHandler<K, V> handler, Producer<K, V> producer, RetryPolicy policy) {
+    this.kafka = kafka;
+    this.handler = handler;
+    this.producer = producer;
+    this.policy = policy;
+  }
+
+  @Override
+  public void accept(ConsumerRecord<K, V> record) {
+    try (CorrelationScope scope = kafka.open(record)) {
+      Exception failure = null;
+      int attempts = 0;
+      String previousAttempt = MDC.get(ATTEMPT_MDC_KEY);
+      try {
+        while (attempts < policy.attempts()) {
+          attempts++;
+          MDC.put(ATTEMPT_MDC_KEY, Integer.toString(attempts));
+          try {
+            handler.handle(record);
+            return;
+          } catch (Exception e) {
+            failure = e;
+            LOG.warn(
+                "Attempt {} of {} failed for {}-{}@{}",
+                attempts, policy.attempts(), record.topic(), record.partition(), record.offset(), e);
+            if (e instanceof InterruptedException) {
+              Thread.currentThread().interrupt();
+              break;
+            }
+          }
+        }
+      } finally {
+        if (previousAttempt == null) {
+          MDC.remove(ATTEMPT_MDC_KEY);
+        } else {
+          MDC.put(ATTEMPT_MDC_KEY, previousAttempt);
+        }
+      }
+      republish(record, attempts, failure);
+    }
+  }
+
+  private void republish(ConsumerRecord<K, V> record, int attempts, Exception failure) {
+    Headers in = record.headers();
+    String originalTopic = text(in, ORIGINAL_TOPIC_HEADER, record.topic());
+    int hops = number(in, RETRY_HOPS_HEADER);
+    boolean retry = hops < policy.retryHops();
+    String target = retry ? policy.retryTopic(originalTopic) : policy.deadLetterTopic(originalTopic);
+
+    Headers out = new RecordHeaders(in.toArray());
+    KafkaHeaders.put(out, ORIGINAL_TOPIC_HEADER, originalTopic);
+    KafkaHeaders.put(
+        out, ORIGINAL_PARTITION_HEADER, text(in, ORIGINAL_PARTITION_HEADER, String.valueOf(record.partition())));
+    KafkaHeaders.put(
+        out, ORIGINAL_OFFSET_HEADER, text(in, ORIGINAL_OFFSET_HEADER, String.valueOf(record.offset())));
+    KafkaHeaders.put(out, ATTEMPTS_HEADER, String.valueOf(number(in, ATTEMPTS_HEADER) + attempts));
+    KafkaHeaders.put(out, RETRY_HOPS_HEADER, String.valueOf(retry ? hops + 1 : hops));
+    KafkaHeaders.put(out, EXCEPTION_CLASS_HEADER, failure.getClass().getName());
+    KafkaHeaders.put(out, EXCEPTION_MESSAGE_HEADER, bounded(failure.getMessage()));
+
+    Long timestamp = record.timestamp() >= 0 ? record.timestamp() : null;
+    ProducerRecord<K, V> republished =
+        new ProducerRecord<>(target, null, timestamp, record.key(), record.value(), out);
+    try {
+      producer.send(republished).get(policy.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaException("Interrupted while republishing to " + target, e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new KafkaException("Could not republish to " + target, e);
+    }
+    LOG.info(
+        "Sent {}-{}@{} to {} after {} failed attempts ({})",
+        record.topic(), record.partition(), record.offset(), target, attempts,
+        failure.getClass().getName());
+  }
+
+  private static String text(Headers headers, String key, String fallback) {
+    String value = KafkaHeaders.lastValue(headers, key);
+    return value == null ? fallback : value;
+  }
+
+  private static int number(Headers headers, String key) {
+    String value = KafkaHeaders.lastValue(headers, key);
+    if (value == null) {
+      return 0;
+    }
+    try {
+      return Math.max(0, Integer.parseInt(value.trim()));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static String bounded(String message) {
+    if (message == null) {
+      return "";
+    }
+    int length = Math.min(message.length(), MAX_MESSAGE);
+    StringBuilder out = new StringBuilder(length);
+    for (int i = 0; i < length; i++) {
+      char c = message.charAt(i);
+      out.append(Character.isISOControl(c) ? ' ' : c);
+    }
+    return out.toString();
+  }
+}

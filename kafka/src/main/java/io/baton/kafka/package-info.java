@@ -1,2 +1,0 @@
-/** Correlated Kafka producers and consumers. */
-package io.baton.kafka;

@@ -1,0 +1,284 @@
+package io.baton.kafka;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.baton.Baton;
+import io.baton.Correlation;
+import io.baton.CorrelationScope;
+import io.baton.testing.CapturedLine;
+import io.baton.testing.CorrelationCorpus;
+import io.baton.testing.LogCapture;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+class KafkaCorrelationTest {
+
+  private static final Logger log = LoggerFactory.getLogger(KafkaCorrelationTest.class);
+  private static final String ID = "c3a8f2d1-9b24-4c61-8c4a-2a7c1b9c2f61";
+  private static final String PARENT = "9f3c2b1f6a7a4c2f";
+  private static final TopicPartition ORDERS = new TopicPartition("orders", 0);
+
+  @RegisterExtension final LogCapture logs = new LogCapture();
+
+  private final KafkaCorrelation kafka = KafkaCorrelation.create();
+  private final MockProducer<String, String> mockProducer =
+      new MockProducer<>(true, null, new StringSerializer(), new StringSerializer());
+  private final Producer<String, String> producer = kafka.producer(mockProducer);
+
+  static String header(Headers headers, String key) {
+    Header header = headers.lastHeader(key);
+    return header == null ? null : new String(header.value(), UTF_8);
+  }
+
+  static int count(Headers headers, String key) {
+    int count = 0;
+    for (Header header : headers.headers(key)) {
+      count++;
+    }
+    return count;
+  }
+
+  // --- producer
+
+  @Test
+  void send_writes_the_current_correlation_and_its_parent() {
+    try (CorrelationScope scope = Baton.open(Correlation.of(ID, PARENT))) {
+      producer.send(new ProducerRecord<>("orders", "k", "v"));
+    }
+
+    Headers sent = mockProducer.history().get(0).headers();
+    assertThat(header(sent, "correlation_id")).isEqualTo(ID);
+    assertThat(header(sent, "parent_correlation_id")).isEqualTo(PARENT);
+  }
+
+  @Test
+  void send_without_a_correlation_starts_a_root_and_the_callback_logs_under_it() {
+    producer.send(new ProducerRecord<>("orders", "v"), (metadata, e) -> log.info("sent"));
+
+    String id = header(mockProducer.history().get(0).headers(), "correlation_id");
+    assertThat(Correlation.isValidId(id)).isTrue();
+    assertThat(header(mockProducer.history().get(0).headers(), "parent_correlation_id")).isNull();
+    assertThat(logs.withMessage("sent").get(0).correlationId()).isEqualTo(id);
+    assertThat(MDC.get("correlation_id")).isNull();
+  }
+
+  @Test
+  void callback_runs_inside_the_send_correlation_on_another_thread() throws Exception {
+    MockProducer<String, String> manual =
+        new MockProducer<>(false, null, new StringSerializer(), new StringSerializer());
+    Producer<String, String> wrapped = kafka.producer(manual);
+    CountDownLatch done = new CountDownLatch(1);
+    AtomicReference<String> seen = new AtomicReference<>();
+    try (CorrelationScope scope = Baton.open(Correlation.of(ID, null))) {
+      wrapped.send(
+          new ProducerRecord<>("orders", "v"),
+          (metadata, e) -> {
+            seen.set(MDC.get("correlation_id"));
+            done.countDown();
+          });
+    }
+    ExecutorService ioThread = Executors.newSingleThreadExecutor();
+    try {
+      ioThread.submit(() -> manual.completeNext()).get();
+      assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
+      assertThat(seen).hasValue(ID);
+      assertThat(ioThread.submit(() -> MDC.get("correlation_id")).get()).isNull();
+    } finally {
+      ioThread.shutdown();
+    }
+  }
+
+  @Test
+  void send_keeps_a_valid_id_already_on_the_record_and_never_duplicates_it() {
+    ProducerRecord<String, String> retry = new ProducerRecord<>("orders", "v");
+    retry.headers().add("correlation_id", "first-copy-0000000001".getBytes(UTF_8));
+    retry.headers().add("correlation_id", ID.getBytes(UTF_8));
+
+    try (CorrelationScope scope = Baton.openNew()) {
+      producer.send(retry);
+    }
+
+    Headers sent = mockProducer.history().get(0).headers();
+    assertThat(count(sent, "correlation_id")).isEqualTo(1);
+    assertThat(header(sent, "correlation_id")).isEqualTo(ID);
+  }
+
+  @Test
+  void send_replaces_an_invalid_id_on_the_record() {
+    ProducerRecord<String, String> record = new ProducerRecord<>("orders", "v");
+    record.headers().add("correlation_id", "bad\r\nvalue".getBytes(UTF_8));
+
+    try (CorrelationScope scope = Baton.open(Correlation.of(ID, null))) {
+      producer.send(record);
+    }
+
+    assertThat(count(record.headers(), "correlation_id")).isEqualTo(1);
+    assertThat(header(record.headers(), "correlation_id")).isEqualTo(ID);
+  }
+
+  @Test
+  void wrapping_twice_returns_the_same_wrapper() {
+    Consumer<String, String> consumer = kafka.consumer(new MockConsumer<>(OffsetResetStrategy.EARLIEST));
+
+    assertThat(kafka.producer(producer)).isSameAs(producer);
+    assertThat(kafka.consumer(consumer)).isSameAs(consumer);
+  }
+
+  // --- consumer
+
+  private ConsumerRecords<String, String> poll(ConsumerRecord<String, String> record) {
+    MockConsumer<String, String> mock = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
+    mock.assign(List.of(ORDERS));
+    mock.updateBeginningOffsets(Map.of(ORDERS, 0L));
+    mock.addRecord(record);
+    return kafka.consumer(mock).poll(Duration.ZERO);
+  }
+
+  private static ConsumerRecord<String, String> record(String value) {
+    return new ConsumerRecord<>("orders", 0, 0L, "key", value);
+  }
+
+  @Test
+  void poll_keeps_a_valid_inbound_id() {
+    ConsumerRecord<String, String> record = record("v");
+    record.headers().add("correlation_id", ID.getBytes(UTF_8));
+    record.headers().add("parent_correlation_id", PARENT.getBytes(UTF_8));
+
+    ConsumerRecord<String, String> polled = poll(record).iterator().next();
+
+    assertThat(kafka.extract(polled)).isEqualTo(Correlation.of(ID, PARENT));
+    assertThat(logs.lines()).isEmpty();
+  }
+
+  @Test
+  void poll_gives_a_record_without_id_exactly_one_fresh_id() {
+    ConsumerRecord<String, String> polled = poll(record("v")).iterator().next();
+
+    assertThat(count(polled.headers(), "correlation_id")).isEqualTo(1);
+    assertThat(Correlation.isValidId(header(polled.headers(), "correlation_id"))).isTrue();
+    assertThat(polled.value()).isEqualTo("v");
+  }
+
+  @Test
+  void poll_replaces_duplicated_conflicting_ids_by_one() {
+    ConsumerRecord<String, String> record = record("v");
+    record.headers().add("correlation_id", ID.getBytes(UTF_8));
+    record.headers().add("correlation_id", "other-valid-id-000001".getBytes(UTF_8));
+
+    ConsumerRecord<String, String> polled = poll(record).iterator().next();
+
+    assertThat(count(polled.headers(), "correlation_id")).isEqualTo(1);
+    assertThat(header(polled.headers(), "correlation_id")).isEqualTo("other-valid-id-000001");
+  }
+
+  @Test
+  void poll_reads_the_x_correlation_id_alias_and_writes_the_canonical_header() {
+    ConsumerRecord<String, String> record = record("v");
+    record.headers().add("X-Correlation-Id", ID.getBytes(UTF_8));
+
+    ConsumerRecord<String, String> polled = poll(record).iterator().next();
+
+    assertThat(header(polled.headers(), "correlation_id")).isEqualTo(ID);
+  }
+
+  static Stream<CorrelationCorpus.Entry> corpus() {
+    return CorrelationCorpus.entries().stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("corpus")
+  void every_corpus_value_as_header_bytes_yields_one_valid_id_and_an_untouched_value(
+      CorrelationCorpus.Entry entry) {
+    ConsumerRecord<String, String> record = record("payload-" + entry.name());
+    record.headers().add("correlation_id", entry.bytes());
+
+    ConsumerRecord<String, String> polled = poll(record).iterator().next();
+    AtomicReference<String> inHandler = new AtomicReference<>();
+    kafka.forEach(
+        new ConsumerRecords<>(Map.of(ORDERS, List.of(polled))),
+        r -> inHandler.set(MDC.get("correlation_id")));
+
+    assertThat(polled.value()).isEqualTo("payload-" + entry.name());
+    assertThat(count(polled.headers(), "correlation_id")).isEqualTo(1);
+    String id = header(polled.headers(), "correlation_id");
+    assertThat(inHandler).hasValue(id);
+    assertThat(Correlation.isValidId(id)).isTrue();
+    if (entry.valid()) {
+      assertThat(id).isEqualTo(new String(entry.bytes(), UTF_8));
+    } else {
+      List<CapturedLine> warnings = logs.fromLogger("io.baton");
+      assertThat(warnings).hasSize(1);
+      assertThat(warnings.get(0).message().chars()).allMatch(c -> c >= 0x20 && c < 0x7f);
+      assertThat(warnings.get(0).correlationId()).isEqualTo(id);
+    }
+  }
+
+  // --- per-record scopes
+
+  @Test
+  void for_each_scopes_each_record_and_closes_the_scope_when_the_handler_throws() {
+    ConsumerRecord<String, String> first = record("first");
+    first.headers().add("correlation_id", ID.getBytes(UTF_8));
+    ConsumerRecord<String, String> second = new ConsumerRecord<>("orders", 0, 1L, "key", "second");
+    second.headers().add("correlation_id", PARENT.getBytes(UTF_8));
+    ConsumerRecords<String, String> records =
+        new ConsumerRecords<>(Map.of(ORDERS, List.of(first, second)));
+
+    assertThatThrownBy(
+            () ->
+                kafka.forEach(
+                    records,
+                    r -> {
+                      log.info("handling {}", r.value());
+                      if (r.value().equals("second")) {
+                        throw new IllegalStateException("payment failed");
+                      }
+                    }))
+        .hasMessage("payment failed");
+
+    assertThat(logs.withMessage("handling first").get(0).correlationId()).isEqualTo(ID);
+    assertThat(logs.withMessage("handling second").get(0).correlationId()).isEqualTo(PARENT);
+    assertThat(MDC.get("correlation_id")).isNull();
+  }
+
+  @Test
+  void open_restores_what_was_current_before() {
+    ConsumerRecord<String, String> record = record("v");
+    record.headers().add("correlation_id", ID.getBytes(UTF_8));
+
+    try (CorrelationScope outer = Baton.open(Correlation.of(PARENT, null))) {
+      try (CorrelationScope scope = kafka.open(record)) {
+        assertThat(MDC.get("correlation_id")).isEqualTo(ID);
+      }
+      assertThat(MDC.get("correlation_id")).isEqualTo(PARENT);
+    }
+  }
+}
