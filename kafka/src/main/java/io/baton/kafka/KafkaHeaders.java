@@ -3,10 +3,16 @@ package io.baton.kafka;
 import io.baton.Correlation;
 import io.baton.CorrelationPropagator;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
-/** Kafka record headers as a carrier: UTF-8 values, names matched ignoring case, last one wins. */
+/**
+ * Kafka record headers as a carrier: UTF-8 values, names matched ignoring case. A name that occurs
+ * more than once reads as one value when all copies agree, and otherwise as the comma-joined list
+ * of them (as HTTP joins repeated fields), which is never a valid ID: conflicting copies cannot
+ * tell which one is right, so the record gets a fresh ID.
+ */
 final class KafkaHeaders {
 
   static final CorrelationPropagator.Getter<Headers> GETTER = KafkaHeaders::lastValue;
@@ -28,13 +34,26 @@ final class KafkaHeaders {
   private KafkaHeaders() {}
 
   static String lastValue(Headers headers, String key) {
-    byte[] value = null;
+    byte[] first = null;
+    StringBuilder conflicting = null;
     for (Header header : headers) {
-      if (header.key().equalsIgnoreCase(key)) {
-        value = header.value();
+      byte[] value = header.value();
+      if (value == null || !header.key().equalsIgnoreCase(key)) {
+        continue;
+      }
+      if (first == null) {
+        first = value;
+      } else if (conflicting != null) {
+        conflicting.append(',').append(new String(value, StandardCharsets.UTF_8));
+      } else if (!Arrays.equals(first, value)) {
+        conflicting = new StringBuilder(new String(first, StandardCharsets.UTF_8));
+        conflicting.append(',').append(new String(value, StandardCharsets.UTF_8));
       }
     }
-    return value == null ? null : new String(value, StandardCharsets.UTF_8);
+    if (conflicting != null) {
+      return conflicting.toString();
+    }
+    return first == null ? null : new String(first, StandardCharsets.UTF_8);
   }
 
   /**

@@ -119,7 +119,7 @@ class KafkaCorrelationTest {
   @Test
   void send_keeps_a_valid_id_already_on_the_record_and_never_duplicates_it() {
     ProducerRecord<String, String> retry = new ProducerRecord<>("orders", "v");
-    retry.headers().add("correlation_id", "first-copy-0000000001".getBytes(UTF_8));
+    retry.headers().add("correlation_id", ID.getBytes(UTF_8));
     retry.headers().add("correlation_id", ID.getBytes(UTF_8));
 
     try (CorrelationScope scope = Baton.openNew()) {
@@ -129,6 +129,20 @@ class KafkaCorrelationTest {
     Headers sent = mockProducer.history().get(0).headers();
     assertThat(count(sent, "correlation_id")).isEqualTo(1);
     assertThat(header(sent, "correlation_id")).isEqualTo(ID);
+  }
+
+  @Test
+  void send_replaces_conflicting_ids_on_the_record_by_the_current_one() {
+    ProducerRecord<String, String> record = new ProducerRecord<>("orders", "v");
+    record.headers().add("correlation_id", "first-copy-0000000001".getBytes(UTF_8));
+    record.headers().add("correlation_id", PARENT.getBytes(UTF_8));
+
+    try (CorrelationScope scope = Baton.open(Correlation.of(ID, null))) {
+      producer.send(record);
+    }
+
+    assertThat(count(record.headers(), "correlation_id")).isEqualTo(1);
+    assertThat(header(record.headers(), "correlation_id")).isEqualTo(ID);
   }
 
   @Test
@@ -188,7 +202,7 @@ class KafkaCorrelationTest {
   }
 
   @Test
-  void poll_replaces_duplicated_conflicting_ids_by_one() {
+  void poll_replaces_conflicting_duplicated_ids_by_one_fresh_id_with_a_warning() {
     ConsumerRecord<String, String> record = record("v");
     record.headers().add("correlation_id", ID.getBytes(UTF_8));
     record.headers().add("correlation_id", "other-valid-id-000001".getBytes(UTF_8));
@@ -196,7 +210,24 @@ class KafkaCorrelationTest {
     ConsumerRecord<String, String> polled = poll(record).iterator().next();
 
     assertThat(count(polled.headers(), "correlation_id")).isEqualTo(1);
-    assertThat(header(polled.headers(), "correlation_id")).isEqualTo("other-valid-id-000001");
+    assertThat(header(polled.headers(), "correlation_id"))
+        .isNotIn(ID, "other-valid-id-000001")
+        .matches(Correlation::isValidId);
+    assertThat(logs.fromLogger("io.baton").get(0).message())
+        .contains(ID + "\\u002cother-valid-id-000001");
+  }
+
+  @Test
+  void poll_collapses_agreeing_duplicated_ids_to_one() {
+    ConsumerRecord<String, String> record = record("v");
+    record.headers().add("correlation_id", ID.getBytes(UTF_8));
+    record.headers().add("correlation_id", ID.getBytes(UTF_8));
+
+    ConsumerRecord<String, String> polled = poll(record).iterator().next();
+
+    assertThat(count(polled.headers(), "correlation_id")).isEqualTo(1);
+    assertThat(header(polled.headers(), "correlation_id")).isEqualTo(ID);
+    assertThat(logs.lines()).isEmpty();
   }
 
   @Test

@@ -1,0 +1,160 @@
+package io.baton.kafka;
+
+import static io.baton.kafka.KafkaCorrelationTest.count;
+import static io.baton.kafka.KafkaCorrelationTest.header;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.baton.testing.CapturedLine;
+import io.baton.testing.LogCapture;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+class RetryingHandlerTest {
+
+  private static final Logger log = LoggerFactory.getLogger(RetryingHandlerTest.class);
+  private static final String ID = "c3a8f2d1-9b24-4c61-8c4a-2a7c1b9c2f61";
+
+  @RegisterExtension final LogCapture logs = new LogCapture();
+
+  private final KafkaCorrelation kafka = KafkaCorrelation.create();
+  private final MockProducer<String, String> producer =
+      new MockProducer<>(true, null, new StringSerializer(), new StringSerializer());
+
+  private static ConsumerRecord<String, String> order(String value) {
+    ConsumerRecord<String, String> record =
+        new ConsumerRecord<>("orders", 2, 41L, 1_700_000_000_000L, TimestampType.CREATE_TIME, 0, 0, "order-7", value, new RecordHeaders(), Optional.empty());
+    record.headers().add("correlation_id", ID.getBytes(UTF_8));
+    record.headers().add("app_header", "kept".getBytes(UTF_8));
+    return record;
+  }
+
+  /** What a consumer of {@code sent}'s topic would receive. */
+  private static ConsumerRecord<String, String> consumed(ProducerRecord<String, String> sent, long offset) {
+    ConsumerRecord<String, String> record =
+        new ConsumerRecord<>(sent.topic(), 0, offset, sent.timestamp(), TimestampType.CREATE_TIME, 0, 0, sent.key(), sent.value(), new RecordHeaders(), Optional.empty());
+    for (Header header : sent.headers()) {
+      record.headers().add(header);
+    }
+    return record;
+  }
+
+  @Test
+  void a_record_that_succeeds_on_the_second_attempt_is_not_republished() {
+    AtomicInteger calls = new AtomicInteger();
+    Consumer<ConsumerRecord<String, String>> handler =
+        kafka.retrying(
+            record -> {
+              log.info("paying {}", record.value());
+              if (calls.incrementAndGet() == 1) {
+                throw new IOException("provider timeout");
+              }
+            },
+            producer,
+            RetryPolicy.defaults());
+
+    handler.accept(order("pay"));
+
+    assertThat(producer.history()).isEmpty();
+    List<CapturedLine> attempts = logs.withMessage("paying pay");
+    assertThat(attempts).extracting(line -> line.mdc().get("retry_attempt")).containsExactly("1", "2");
+    assertThat(attempts).extracting(CapturedLine::correlationId).containsOnly(ID);
+    assertThat(MDC.get("retry_attempt")).isNull();
+  }
+
+  @Test
+  void exhausted_record_goes_to_the_dead_letter_topic_with_everything_it_had() {
+    Consumer<ConsumerRecord<String, String>> handler =
+        kafka.retrying(
+            record -> {
+              throw new IllegalStateException("card declined\r\nfor order-7");
+            },
+            producer,
+            RetryPolicy.newBuilder().attempts(2).build());
+
+    handler.accept(order("pay"));
+
+    ProducerRecord<String, String> dead = producer.history().get(0);
+    assertThat(dead.topic()).isEqualTo("orders.DLT");
+    assertThat(dead.key()).isEqualTo("order-7");
+    assertThat(dead.value()).isEqualTo("pay");
+    assertThat(dead.timestamp()).isEqualTo(1_700_000_000_000L);
+    assertThat(header(dead.headers(), "correlation_id")).isEqualTo(ID);
+    assertThat(header(dead.headers(), "app_header")).isEqualTo("kept");
+    assertThat(header(dead.headers(), RetryPolicy.ORIGINAL_TOPIC_HEADER)).isEqualTo("orders");
+    assertThat(header(dead.headers(), RetryPolicy.ORIGINAL_PARTITION_HEADER)).isEqualTo("2");
+    assertThat(header(dead.headers(), RetryPolicy.ORIGINAL_OFFSET_HEADER)).isEqualTo("41");
+    assertThat(header(dead.headers(), RetryPolicy.ATTEMPTS_HEADER)).isEqualTo("2");
+    assertThat(header(dead.headers(), RetryPolicy.EXCEPTION_CLASS_HEADER))
+        .isEqualTo(IllegalStateException.class.getName());
+    assertThat(header(dead.headers(), RetryPolicy.EXCEPTION_MESSAGE_HEADER))
+        .isEqualTo("card declined  for order-7");
+    assertThat(logs.withMessage("to orders.DLT after 2 failed attempts").get(0).correlationId())
+        .isEqualTo(ID);
+  }
+
+  @Test
+  void five_hops_through_the_retry_topic_leave_one_copy_of_each_header() {
+    Consumer<ConsumerRecord<String, String>> handler =
+        kafka.retrying(
+            record -> {
+              throw new IllegalStateException("x".repeat(10_000));
+            },
+            producer,
+            RetryPolicy.newBuilder().attempts(3).retryHops(5).build());
+
+    ConsumerRecord<String, String> next = order("pay");
+    for (int hop = 0; hop < 6; hop++) {
+      handler.accept(next);
+      next = consumed(producer.history().get(hop), hop);
+    }
+
+    assertThat(producer.history()).extracting(ProducerRecord::topic)
+        .containsExactly("orders.retry", "orders.retry", "orders.retry", "orders.retry", "orders.retry", "orders.DLT");
+    ProducerRecord<String, String> dead = producer.history().get(5);
+    for (Header header : dead.headers()) {
+      assertThat(count(dead.headers(), header.key())).as(header.key()).isEqualTo(1);
+    }
+    assertThat(header(dead.headers(), "correlation_id")).isEqualTo(ID);
+    assertThat(header(dead.headers(), RetryPolicy.ATTEMPTS_HEADER)).isEqualTo("18");
+    assertThat(header(dead.headers(), RetryPolicy.RETRY_HOPS_HEADER)).isEqualTo("5");
+    assertThat(header(dead.headers(), RetryPolicy.ORIGINAL_TOPIC_HEADER)).isEqualTo("orders");
+    assertThat(header(dead.headers(), RetryPolicy.ORIGINAL_OFFSET_HEADER)).isEqualTo("41");
+    assertThat(header(dead.headers(), RetryPolicy.EXCEPTION_MESSAGE_HEADER)).hasSize(256);
+  }
+
+  @Test
+  void a_failed_republish_surfaces_so_the_offset_is_not_committed() {
+    MockProducer<String, String> failing =
+        new MockProducer<>(false, null, new StringSerializer(), new StringSerializer());
+    Consumer<ConsumerRecord<String, String>> handler =
+        kafka.retrying(
+            record -> {
+              throw new IllegalStateException("declined");
+            },
+            failing,
+            RetryPolicy.newBuilder().attempts(1).sendTimeout(java.time.Duration.ofMillis(50)).build());
+
+    assertThatThrownBy(() -> handler.accept(order("pay")))
+        .isInstanceOf(KafkaException.class)
+        .hasMessageContaining("orders.DLT");
+    assertThat(MDC.get("correlation_id")).isNull();
+  }
+}
