@@ -1,0 +1,127 @@
+package io.baton.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+/** One real single-node KRaft broker per test JVM, started on first use from Kafka's test kit. */
+final class KafkaBroker {
+
+  private static KafkaClusterTestKit cluster;
+
+  private KafkaBroker() {}
+
+  static synchronized String bootstrapServers() {
+    if (cluster == null) {
+      try {
+        cluster =
+            new KafkaClusterTestKit.Builder(
+                    new TestKitNodes.Builder()
+                        .setCombined(true)
+                        .setNumBrokerNodes(1)
+                        .setNumControllerNodes(1)
+                        .build())
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("offsets.topic.num.partitions", "1")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                .build();
+        cluster.format();
+        cluster.startup();
+        cluster.waitForReadyBrokers();
+      } catch (Exception e) {
+        throw new IllegalStateException("could not start the embedded Kafka broker", e);
+      }
+      KafkaClusterTestKit started = cluster;
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          started.close();
+        } catch (Exception e) {
+          // the JVM is going away
+        }
+      }));
+    }
+    return cluster.bootstrapServers();
+  }
+
+  /** Creates topics with a fresh suffix, so tests never share data; returns their names. */
+  static List<String> topics(String... names) throws ExecutionException, InterruptedException {
+    String suffix = "-" + UUID.randomUUID().toString().substring(0, 8);
+    List<String> topics = new ArrayList<>();
+    List<NewTopic> newTopics = new ArrayList<>();
+    for (String name : names) {
+      topics.add(name + suffix);
+      newTopics.add(new NewTopic(name + suffix, 1, (short) 1));
+    }
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+      admin.createTopics(newTopics).all().get();
+    }
+    return topics;
+  }
+
+  static Map<String, Object> producerConfig() {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    config.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+    return config;
+  }
+
+  static Map<String, Object> consumerConfig() {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    return config;
+  }
+
+  static KafkaProducer<String, String> rawProducer() {
+    return new KafkaProducer<>(producerConfig());
+  }
+
+  static KafkaConsumer<String, String> rawConsumer(String... topics) {
+    KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig());
+    consumer.subscribe(List.of(topics));
+    return consumer;
+  }
+
+  /** Polls, handing each batch to {@code handler}, until {@code count} records came (30 s at most). */
+  static List<ConsumerRecord<String, String>> pollUntil(
+      Consumer<String, String> consumer,
+      java.util.function.Consumer<ConsumerRecords<String, String>> handler,
+      int count) {
+    List<ConsumerRecord<String, String>> received = new ArrayList<>();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (received.size() < count) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out; received " + received.size() + " of " + count);
+      }
+      ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(100));
+      records.forEach(received::add);
+      handler.accept(records);
+    }
+    return received;
+  }
+}
