@@ -67,15 +67,22 @@ final class KafkaBroker {
   static List<String> topics(String... names) throws ExecutionException, InterruptedException {
     String suffix = "-" + UUID.randomUUID().toString().substring(0, 8);
     List<String> topics = new ArrayList<>();
-    List<NewTopic> newTopics = new ArrayList<>();
     for (String name : names) {
       topics.add(name + suffix);
-      newTopics.add(new NewTopic(name + suffix, 1, (short) 1));
+    }
+    createTopics(topics.toArray(new String[0]));
+    return topics;
+  }
+
+  /** Creates topics with exactly these names. */
+  static void createTopics(String... names) throws ExecutionException, InterruptedException {
+    List<NewTopic> newTopics = new ArrayList<>();
+    for (String name : names) {
+      newTopics.add(new NewTopic(name, 1, (short) 1));
     }
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
       admin.createTopics(newTopics).all().get();
     }
-    return topics;
   }
 
   static Map<String, Object> producerConfig() {
