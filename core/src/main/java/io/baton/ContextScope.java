@@ -1,5 +1,6 @@
 package io.baton;
 
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.slf4j.MDC;
 
@@ -18,6 +19,8 @@ final class ContextScope implements CorrelationScope {
   private final ContextScope previous;
   private final String previousId;
   private final String previousParent;
+  /** Extra MDC fields: key, value pairs; values are replaced by what the MDC held before. */
+  private final String[] fields;
   private boolean closed;
 
   private ContextScope(
@@ -26,20 +29,57 @@ final class ContextScope implements CorrelationScope {
       String parentKey,
       ContextScope previous,
       String previousId,
-      String previousParent) {
+      String previousParent,
+      String[] fields) {
     this.correlation = correlation;
     this.idKey = idKey;
     this.parentKey = parentKey;
     this.previous = previous;
     this.previousId = previousId;
     this.previousParent = previousParent;
+    this.fields = fields;
   }
+
+  private static final String[] NO_FIELDS = {};
 
   /** Makes {@code correlation} current (or none, when null) and writes it to the MDC. */
   static ContextScope open(Correlation correlation, String idKey, String parentKey) {
+    return open(correlation, idKey, parentKey, NO_FIELDS);
+  }
+
+  /**
+   * Like {@link #open(Correlation, String, String)}, also putting {@code keyValues} (key, value,
+   * key, value...; null values skipped) in the MDC until close.
+   */
+  static ContextScope open(
+      Correlation correlation, String idKey, String parentKey, String... keyValues) {
+    String[] fields = NO_FIELDS;
+    if (keyValues.length > 0) {
+      if (keyValues.length % 2 != 0) {
+        throw new IllegalArgumentException("MDC fields come in key, value pairs");
+      }
+      fields = keyValues.clone();
+      for (int i = 0; i < fields.length; i += 2) {
+        String key = Objects.requireNonNull(fields[i], "MDC key");
+        if (key.equals(idKey) || key.equals(parentKey)) {
+          throw new IllegalArgumentException(key + " is the correlation's own MDC key");
+        }
+        String value = fields[i + 1];
+        fields[i + 1] = value == null ? NOT_SET : MDC.get(key);
+        if (value != null) {
+          MDC.put(key, value);
+        }
+      }
+    }
     ContextScope scope =
         new ContextScope(
-            correlation, idKey, parentKey, CURRENT.get(), MDC.get(idKey), MDC.get(parentKey));
+            correlation,
+            idKey,
+            parentKey,
+            CURRENT.get(),
+            MDC.get(idKey),
+            MDC.get(parentKey),
+            fields);
     CURRENT.set(scope);
     if (correlation == null) {
       MDC.remove(idKey);
@@ -91,7 +131,15 @@ final class ContextScope implements CorrelationScope {
     CURRENT.set(previous);
     restore(idKey, previousId);
     restore(parentKey, previousParent);
+    for (int i = fields.length - 2; i >= 0; i -= 2) {
+      if (fields[i + 1] != NOT_SET) {
+        restore(fields[i], fields[i + 1]);
+      }
+    }
   }
+
+  /** Marks a field that was given no value, so that close leaves its key alone. */
+  private static final String NOT_SET = new String("");
 
   private static void restore(String key, String value) {
     if (value == null) {

@@ -185,6 +185,18 @@ public final class CorrelationPropagator {
     return ContextScope.open(correlation, idMdcKey, parentMdcKey);
   }
 
+  /**
+   * Like {@link #open(Correlation)}, and also puts facts about the message being handled in the
+   * MDC for the same span, e.g. {@code open(c, "delivery_count", "3")}. They come in key, value
+   * pairs; a null value leaves its key alone. On close each key gets back exactly what it held.
+   *
+   * @throws IllegalArgumentException for an odd number of strings or a correlation MDC key
+   */
+  public CorrelationScope open(Correlation correlation, String... mdcFields) {
+    Objects.requireNonNull(correlation, "correlation");
+    return ContextScope.open(correlation, idMdcKey, parentMdcKey, mdcFields);
+  }
+
   private <C> Correlation extract(C carrier, Getter<C> getter, Setter<C> fixer) {
     String header = idHeader;
     String id = read(carrier, getter, idHeader);

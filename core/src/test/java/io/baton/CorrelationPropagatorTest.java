@@ -275,6 +275,36 @@ class CorrelationPropagatorTest {
     }
   }
 
+  @Test
+  void open_with_fields_puts_them_in_the_mdc_and_restores_exactly_what_was_there() {
+    MDC.put("delivery_count", "outer");
+    try {
+      try (CorrelationScope scope =
+          propagator.open(Correlation.of(ID, null), "delivery_count", "3", "death_reason", "rejected", "skipped", null)) {
+        assertThat(MDC.get("delivery_count")).isEqualTo("3");
+        assertThat(MDC.get("death_reason")).isEqualTo("rejected");
+        assertThat(MDC.get("skipped")).isNull();
+        MDC.put("skipped", "the handler's own");
+      }
+      assertThat(MDC.get("delivery_count")).isEqualTo("outer");
+      assertThat(MDC.get("death_reason")).isNull();
+      assertThat(MDC.get("skipped")).as("a key given no value is left alone").isEqualTo("the handler's own");
+    } finally {
+      MDC.remove("delivery_count");
+      MDC.remove("skipped");
+    }
+  }
+
+  @Test
+  void open_with_fields_rejects_odd_pairs_and_the_correlation_keys() {
+    Correlation c = Correlation.of(ID, null);
+    assertThatThrownBy(() -> propagator.open(c, "only_a_key"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> propagator.open(c, "correlation_id", "x"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(MDC.get("correlation_id")).isNull();
+  }
+
   // --- configuration
 
   @Test

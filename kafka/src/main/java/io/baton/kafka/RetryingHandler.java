@@ -9,6 +9,8 @@ import static io.baton.kafka.RetryPolicy.ORIGINAL_PARTITION_HEADER;
 import static io.baton.kafka.RetryPolicy.ORIGINAL_TOPIC_HEADER;
 import static io.baton.kafka.RetryPolicy.RETRY_HOPS_HEADER;
 
+import io.baton.Correlation;
+import io.baton.CorrelationPropagator;
 import io.baton.CorrelationScope;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +23,6 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /** Retries a record in place, then republishes it to the retry or dead-letter topic. */
 final class RetryingHandler<K, V> implements java.util.function.Consumer<ConsumerRecord<K, V>> {
@@ -44,35 +45,30 @@ final class RetryingHandler<K, V> implements java.util.function.Consumer<Consume
 
   @Override
   public void accept(ConsumerRecord<K, V> record) {
-    try (CorrelationScope scope = kafka.open(record)) {
-      Exception failure = null;
-      int attempts = 0;
-      String previousAttempt = MDC.get(ATTEMPT_MDC_KEY);
-      try {
-        while (attempts < policy.attempts()) {
-          attempts++;
-          MDC.put(ATTEMPT_MDC_KEY, Integer.toString(attempts));
-          try {
-            handler.handle(record);
-            return;
-          } catch (Exception e) {
-            failure = e;
-            LOG.warn(
-                "Attempt {} of {} failed for {}-{}@{}",
-                attempts, policy.attempts(), record.topic(), record.partition(), record.offset(), e);
-            if (e instanceof InterruptedException) {
-              Thread.currentThread().interrupt();
-              break;
-            }
-          }
-        }
-      } finally {
-        if (previousAttempt == null) {
-          MDC.remove(ATTEMPT_MDC_KEY);
-        } else {
-          MDC.put(ATTEMPT_MDC_KEY, previousAttempt);
+    Correlation correlation = kafka.extract(record);
+    CorrelationPropagator propagator = kafka.propagator();
+    Exception failure = null;
+    int attempts = 0;
+    while (attempts < policy.attempts()) {
+      attempts++;
+      try (CorrelationScope scope =
+          propagator.open(correlation, ATTEMPT_MDC_KEY, Integer.toString(attempts))) {
+        try {
+          handler.handle(record);
+          return;
+        } catch (Exception e) {
+          failure = e;
+          LOG.warn(
+              "Attempt {} of {} failed for {}-{}@{}",
+              attempts, policy.attempts(), record.topic(), record.partition(), record.offset(), e);
         }
       }
+      if (failure instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    try (CorrelationScope scope = propagator.open(correlation)) {
       republish(record, attempts, failure);
     }
   }
