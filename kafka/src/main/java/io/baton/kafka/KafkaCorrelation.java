@@ -70,7 +70,9 @@ public final class KafkaCorrelation {
   }
 
   /**
-   * Opens the record's correlation, in the MDC, for exactly the handling of this record.
+   * Opens the record's correlation, in the MDC, for exactly the handling of this record. A record
+   * without a valid ID is given the fresh one in its headers, so that opening it again, or
+   * forwarding it, gives the same ID.
    *
    * <pre>{@code
    * try (CorrelationScope scope = kafka.open(record)) {
@@ -79,7 +81,7 @@ public final class KafkaCorrelation {
    * }</pre>
    */
   public CorrelationScope open(ConsumerRecord<?, ?> record) {
-    return propagator.open(extract(record));
+    return propagator.open(normalize(record.headers()));
   }
 
   /** The correlation a record carries (a fresh root when it carries none, or an invalid one). */
@@ -141,10 +143,11 @@ public final class KafkaCorrelation {
     return records;
   }
 
-  void normalize(Headers headers) {
+  Correlation normalize(Headers headers) {
     Correlation correlation =
         propagator.normalize(headers, KafkaHeaders.GETTER, KafkaHeaders.SETTER);
     KafkaHeaders.dedupe(headers, propagator, correlation);
+    return correlation;
   }
 
   Correlation inject(Headers headers) {

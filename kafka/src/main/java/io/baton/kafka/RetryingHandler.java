@@ -45,7 +45,7 @@ final class RetryingHandler<K, V> implements java.util.function.Consumer<Consume
 
   @Override
   public void accept(ConsumerRecord<K, V> record) {
-    Correlation correlation = kafka.extract(record);
+    Correlation correlation = kafka.normalize(record.headers());
     CorrelationPropagator propagator = kafka.propagator();
     Exception failure = null;
     int attempts = 0;

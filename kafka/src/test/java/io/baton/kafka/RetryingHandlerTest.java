@@ -141,6 +141,29 @@ class RetryingHandlerTest {
   }
 
   @Test
+  void a_record_with_an_invalid_id_is_handled_and_dead_lettered_under_one_fresh_id() {
+    ConsumerRecord<String, String> record = order("pay");
+    record.headers().remove("correlation_id");
+    record.headers().add("correlation_id", "bad\r\nid".getBytes(UTF_8));
+    Consumer<ConsumerRecord<String, String>> handler =
+        kafka.retrying(
+            r -> {
+              log.info("paying");
+              throw new IllegalStateException("declined");
+            },
+            producer,
+            RetryPolicy.newBuilder().attempts(2).build());
+
+    kafka.forEach(new org.apache.kafka.clients.consumer.ConsumerRecords<>(
+        java.util.Map.of(new org.apache.kafka.common.TopicPartition("orders", 2), List.of(record))), handler);
+
+    String fresh = header(producer.history().get(0).headers(), "correlation_id");
+    assertThat(fresh).matches(io.baton.Correlation::isValidId);
+    assertThat(logs.withMessage("paying")).extracting(CapturedLine::correlationId).containsOnly(fresh);
+    assertThat(logs.fromLogger("io.baton")).hasSize(1);
+  }
+
+  @Test
   void a_failed_republish_surfaces_so_the_offset_is_not_committed() {
     MockProducer<String, String> failing =
         new MockProducer<>(false, null, new StringSerializer(), new StringSerializer());

@@ -1,0 +1,88 @@
+package io.baton.rabbitmq;
+
+import com.rabbitmq.client.LongString;
+import io.baton.CorrelationPropagator;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * An AMQP headers table as a carrier. Values are read when they are a {@code LongString}, a
+ * {@code String} or a {@code byte[]} (UTF-8); any other type counts as missing. Names match
+ * exactly first, then ignoring case. Writes go to a copy, made on the first write, so the caller's
+ * table is never mutated; values are written as {@code String}, which the broker accepts.
+ */
+final class AmqpHeaders {
+
+  static final CorrelationPropagator.Getter<AmqpHeaders> GETTER = AmqpHeaders::text;
+
+  static final CorrelationPropagator.Setter<AmqpHeaders> SETTER =
+      new CorrelationPropagator.Setter<>() {
+        @Override
+        public void set(AmqpHeaders headers, String key, String value) {
+          headers.writable().put(key, value);
+        }
+
+        @Override
+        public void remove(AmqpHeaders headers, String key) {
+          if (headers.current().containsKey(key)) {
+            headers.writable().remove(key);
+          }
+        }
+      };
+
+  private final Map<String, Object> original;
+  private Map<String, Object> copy;
+
+  AmqpHeaders(Map<String, Object> original) {
+    this.original = original == null ? Map.of() : original;
+  }
+
+  /** The table after any writes. */
+  Map<String, Object> current() {
+    return copy != null ? copy : original;
+  }
+
+  /** Whether anything was written. */
+  boolean changed() {
+    return copy != null;
+  }
+
+  private Map<String, Object> writable() {
+    if (copy == null) {
+      copy = new HashMap<>(original);
+    }
+    return copy;
+  }
+
+  static String text(AmqpHeaders headers, String key) {
+    return text(headers.current(), key);
+  }
+
+  /** The header's value as text, or null when absent or of a type that is not text. */
+  static String text(Map<String, Object> table, String key) {
+    Object value = table.get(key);
+    if (value == null) {
+      for (Map.Entry<String, Object> entry : table.entrySet()) {
+        if (entry.getKey().equalsIgnoreCase(key)) {
+          value = entry.getValue();
+          break;
+        }
+      }
+    }
+    return asText(value);
+  }
+
+  static String asText(Object value) {
+    if (value instanceof String) {
+      return (String) value;
+    }
+    if (value instanceof LongString) {
+      return new String(((LongString) value).getBytes(), StandardCharsets.UTF_8);
+    }
+    if (value instanceof byte[]) {
+      return new String((byte[]) value, StandardCharsets.UTF_8);
+    }
+    return null;
+  }
+}

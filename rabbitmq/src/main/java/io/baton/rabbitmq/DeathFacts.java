@@ -1,0 +1,78 @@
+package io.baton.rabbitmq;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the broker says about a dead-lettered message, for the MDC: {@code death_count}, {@code
+ * death_reason}, {@code death_queue}. Reads the {@code x-death} table (RabbitMQ 3.x and 4.x; the
+ * newest death first) and falls back to {@code x-last-death-*} / {@code x-first-death-*}.
+ * Anything of an unexpected shape is ignored; values are bounded and stripped of control
+ * characters, since a publisher can forge these headers.
+ */
+final class DeathFacts {
+
+  static final String COUNT_KEY = "death_count";
+  static final String REASON_KEY = "death_reason";
+  static final String QUEUE_KEY = "death_queue";
+
+  private static final int MAX_LENGTH = 255;
+
+  private DeathFacts() {}
+
+  /** MDC fields (key, value pairs) for {@code headers}; empty when the message never died. */
+  static String[] mdcFields(Map<String, Object> headers) {
+    if (headers == null || headers.isEmpty()) {
+      return NONE;
+    }
+    String count = null;
+    String reason = null;
+    String queue = null;
+    Object deaths = headers.get("x-death");
+    if (deaths instanceof List && !((List<?>) deaths).isEmpty()) {
+      Object newest = ((List<?>) deaths).get(0);
+      if (newest instanceof Map) {
+        Map<?, ?> death = (Map<?, ?>) newest;
+        Object n = death.get("count");
+        count = n instanceof Number ? String.valueOf(((Number) n).longValue()) : null;
+        reason = clean(AmqpHeaders.asText(death.get("reason")));
+        queue = clean(AmqpHeaders.asText(death.get("queue")));
+      }
+    }
+    if (reason == null) {
+      reason = clean(firstText(headers, "x-last-death-reason", "x-first-death-reason"));
+    }
+    if (queue == null) {
+      queue = clean(firstText(headers, "x-last-death-queue", "x-first-death-queue"));
+    }
+    if (count == null && reason == null && queue == null) {
+      return NONE;
+    }
+    return new String[] {COUNT_KEY, count, REASON_KEY, reason, QUEUE_KEY, queue};
+  }
+
+  private static final String[] NONE = {};
+
+  private static String firstText(Map<String, Object> headers, String... keys) {
+    for (String key : keys) {
+      String value = AmqpHeaders.asText(headers.get(key));
+      if (value != null) {
+        return value;
+      }
+    }
+    return null;
+  }
+
+  private static String clean(String value) {
+    if (value == null) {
+      return null;
+    }
+    int length = Math.min(value.length(), MAX_LENGTH);
+    StringBuilder out = new StringBuilder(length);
+    for (int i = 0; i < length; i++) {
+      char c = value.charAt(i);
+      out.append(Character.isISOControl(c) || Character.getType(c) == Character.FORMAT ? '?' : c);
+    }
+    return out.toString();
+  }
+}

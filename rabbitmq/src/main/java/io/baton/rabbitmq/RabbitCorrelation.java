@@ -1,0 +1,178 @@
+package io.baton.rabbitmq;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Consumer;
+import com.rabbitmq.client.DeliverCallback;
+import com.rabbitmq.client.Delivery;
+import com.rabbitmq.client.GetResponse;
+import io.baton.Correlation;
+import io.baton.CorrelationPropagator;
+import io.baton.CorrelationScope;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Correlation for the RabbitMQ Java client: wrap the channel you already have.
+ *
+ * <pre>{@code
+ * RabbitCorrelation rabbit = RabbitCorrelation.create();
+ * Channel channel = rabbit.channel(connection.createChannel());
+ * channel.basicPublish("notifications", "email", props, body);  // headers: correlation_id
+ * channel.basicConsume("email", false, (tag, delivery) -> {
+ *   log.info("sending mail");                                    // MDC: the message's ID
+ * }, tag -> {});
+ * }</pre>
+ *
+ * <p>The AMQP {@code correlationId} property belongs to request/reply and is never written; it can
+ * be read as a fallback when the header is missing ({@link Builder#readCorrelationIdProperty}).
+ */
+public final class RabbitCorrelation {
+
+  private final CorrelationPropagator propagator;
+  private final boolean readCorrelationIdProperty;
+
+  private RabbitCorrelation(Builder builder) {
+    this.propagator = builder.propagator;
+    this.readCorrelationIdProperty = builder.readCorrelationIdProperty;
+  }
+
+  /** With the default {@link CorrelationPropagator}. */
+  public static RabbitCorrelation create() {
+    return new Builder().build();
+  }
+
+  /** A builder, to choose header names, aliases, MDC keys, the ID generator or the fallback. */
+  public static Builder newBuilder() {
+    return new Builder();
+  }
+
+  /**
+   * A channel whose every {@code basicPublish} writes {@code correlation_id} / {@code
+   * parent_correlation_id} into a copy of the message's headers (keeping a valid ID already
+   * there; the caller's properties are never mutated) and whose every {@code basicConsume} runs
+   * each delivery in its own correlation scope. Delegates every other method; survives automatic
+   * connection recovery. Wrapping twice returns the same wrapper.
+   */
+  public Channel channel(Channel channel) {
+    Objects.requireNonNull(channel, "channel");
+    if (channel instanceof CorrelatingChannel) {
+      return channel;
+    }
+    return new CorrelatingChannel(channel, this);
+  }
+
+  /** A consumer that handles each delivery inside the message's correlation. */
+  public Consumer consumer(Consumer consumer) {
+    Objects.requireNonNull(consumer, "consumer");
+    if (consumer instanceof CorrelatingConsumer) {
+      return consumer;
+    }
+    return new CorrelatingConsumer(consumer, this);
+  }
+
+  /** A callback that handles each delivery inside the message's correlation. */
+  public DeliverCallback deliverCallback(DeliverCallback callback) {
+    Objects.requireNonNull(callback, "callback");
+    if (callback instanceof CorrelatingDeliverCallback
+        || callback instanceof RetryingDeliverCallback) {
+      return callback; // already opens the delivery's scope
+    }
+    return new CorrelatingDeliverCallback(callback, this);
+  }
+
+  /**
+   * Opens the delivery's correlation for its handling: {@code correlation_id}, {@code
+   * parent_correlation_id} and, for a dead-lettered message, {@code death_count}, {@code
+   * death_reason} and {@code death_queue} in the MDC.
+   */
+  public CorrelationScope open(Delivery delivery) {
+    return open(delivery.getProperties());
+  }
+
+  /** Like {@link #open(Delivery)}, for {@code basicGet}. */
+  public CorrelationScope open(GetResponse response) {
+    return open(response.getProps());
+  }
+
+  /** Like {@link #open(Delivery)}, from the message's properties (null counts as no headers). */
+  public CorrelationScope open(AMQP.BasicProperties properties) {
+    Map<String, Object> headers = properties == null ? null : properties.getHeaders();
+    return propagator.open(extract(properties), DeathFacts.mdcFields(headers));
+  }
+
+  /** The correlation a message carries (a fresh root when it carries none, or an invalid one). */
+  public Correlation extract(AMQP.BasicProperties properties) {
+    AmqpHeaders headers = new AmqpHeaders(properties == null ? null : properties.getHeaders());
+    if (readCorrelationIdProperty && AmqpHeaders.text(headers, propagator.idHeader()) == null) {
+      String fallback = properties == null ? null : properties.getCorrelationId();
+      if (Correlation.isValidId(fallback)) {
+        return Correlation.of(fallback, null);
+      }
+    }
+    return propagator.extract(headers, AmqpHeaders.GETTER);
+  }
+
+  /**
+   * A deliver callback for worker services (consume with {@code autoAck=false}): each delivery is
+   * handled inside its correlation, with {@code retry_attempt} in the MDC, and acknowledged; when
+   * the handler throws, the message is republished, with the same body, properties and headers
+   * (so the same ID) and one {@code baton_attempts} header, to the retry queue, or after the last
+   * attempt to the parking queue. See {@link RetryPolicy} for the topology.
+   */
+  public DeliverCallback retrying(Channel channel, DeliveryHandler handler, RetryPolicy policy) {
+    return new RetryingDeliverCallback(
+        this,
+        Objects.requireNonNull(channel, "channel"),
+        Objects.requireNonNull(handler, "handler"),
+        Objects.requireNonNull(policy, "policy"));
+  }
+
+  /** The correlation this instance applies. */
+  public CorrelationPropagator propagator() {
+    return propagator;
+  }
+
+  /**
+   * Properties for publishing: a copy with the correlation headers written, or {@code
+   * properties} itself when it already carries a valid ID. Never mutates its argument.
+   */
+  AMQP.BasicProperties inject(AMQP.BasicProperties properties) {
+    AmqpHeaders headers = new AmqpHeaders(properties == null ? null : properties.getHeaders());
+    propagator.inject(headers, AmqpHeaders.GETTER, AmqpHeaders.SETTER);
+    if (!headers.changed()) {
+      return properties;
+    }
+    AMQP.BasicProperties base = properties == null ? new AMQP.BasicProperties() : properties;
+    return base.builder().headers(headers.current()).build();
+  }
+
+  /** Configures a {@link RabbitCorrelation}. */
+  public static final class Builder {
+    private CorrelationPropagator propagator = CorrelationPropagator.create();
+    private boolean readCorrelationIdProperty;
+
+    private Builder() {}
+
+    /** Header names, aliases, MDC keys and ID generator; default {@link CorrelationPropagator#create()}. */
+    public Builder propagator(CorrelationPropagator propagator) {
+      this.propagator = Objects.requireNonNull(propagator, "propagator");
+      return this;
+    }
+
+    /**
+     * Whether a message without the correlation header may be correlated by its AMQP {@code
+     * correlationId} property (when that is a valid ID). Off by default: that property belongs to
+     * request/reply.
+     */
+    public Builder readCorrelationIdProperty(boolean read) {
+      this.readCorrelationIdProperty = read;
+      return this;
+    }
+
+    /** The configured instance. */
+    public RabbitCorrelation build() {
+      return new RabbitCorrelation(this);
+    }
+  }
+}

@@ -1,2 +1,0 @@
-/** Correlated RabbitMQ channels and consumers. */
-package io.baton.rabbitmq;
