@@ -5,6 +5,8 @@ import io.baton.CorrelationPropagator;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An AMQP headers table as a carrier. Values are read when they are a {@code LongString}, a
@@ -31,6 +33,8 @@ final class AmqpHeaders {
         }
       };
 
+  private static final Logger LOG = LoggerFactory.getLogger("io.baton");
+
   private final Map<String, Object> original;
   private Map<String, Object> copy;
 
@@ -56,11 +60,16 @@ final class AmqpHeaders {
   }
 
   static String text(AmqpHeaders headers, String key) {
-    return text(headers.current(), key);
+    Map<String, Object> table = headers.current();
+    Object value = lookup(table, key);
+    String text = asText(value);
+    if (text == null && value != null) {
+      LOG.warn("Ignored {} of type {}; treating it as missing", key, value.getClass().getSimpleName());
+    }
+    return text;
   }
 
-  /** The header's value as text, or null when absent or of a type that is not text. */
-  static String text(Map<String, Object> table, String key) {
+  private static Object lookup(Map<String, Object> table, String key) {
     Object value = table.get(key);
     if (value == null) {
       for (Map.Entry<String, Object> entry : table.entrySet()) {
@@ -70,7 +79,7 @@ final class AmqpHeaders {
         }
       }
     }
-    return asText(value);
+    return value;
   }
 
   static String asText(Object value) {
