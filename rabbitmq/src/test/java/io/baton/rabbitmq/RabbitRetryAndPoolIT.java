@@ -1,0 +1,211 @@
+package io.baton.rabbitmq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.Delivery;
+import com.rabbitmq.client.Recoverable;
+import com.rabbitmq.client.RecoveryListener;
+import io.baton.Baton;
+import io.baton.Correlation;
+import io.baton.CorrelationScope;
+import io.baton.testing.CapturedLine;
+import io.baton.testing.LogCapture;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/** Retries through a TTL queue, a pooled consumer under load, and connection recovery. */
+class RabbitRetryAndPoolIT {
+
+  private static final Logger log = LoggerFactory.getLogger("email-worker");
+
+  @RegisterExtension final LogCapture logs = new LogCapture();
+
+  private final RabbitCorrelation rabbit = RabbitCorrelation.create();
+  private final List<String> queues = new ArrayList<>();
+  private final List<Connection> connections = new ArrayList<>();
+
+  @BeforeEach
+  void requireBroker() {
+    RabbitBroker.require();
+  }
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    try (Connection admin = RabbitBroker.connect(); Channel channel = admin.createChannel()) {
+      for (String queue : queues) {
+        channel.queueDelete(queue);
+      }
+    }
+    for (Connection connection : connections) {
+      if (connection.isOpen()) {
+        connection.close();
+      }
+    }
+  }
+
+  private String name(String base) {
+    String name = base + "-" + UUID.randomUUID();
+    queues.add(name);
+    return name;
+  }
+
+  @Test
+  void ttl_delayed_retries_then_parking_keep_the_id_and_one_attempt_header() throws Exception {
+    Connection connection = RabbitBroker.connect();
+    connections.add(connection);
+    Channel channel = rabbit.channel(connection.createChannel());
+    channel.confirmSelect();
+    String work = name("work");
+    queues.add(work + ".retry");
+    queues.add(work + ".parking");
+    RetryPolicy policy = RetryPolicy.forQueue(work).maxAttempts(3).build();
+    channel.queueDeclare(work, false, false, false, null);
+    policy.declareTopology(channel, Duration.ofMillis(200));
+
+    channel.basicConsume(work, false, rabbit.retrying(channel, delivery -> {
+      log.info("sending mail, attempt {}", MDC.get("retry_attempt"));
+      throw new IllegalStateException("smtp down");
+    }, policy), tag -> {});
+    BlockingQueue<Delivery> parked = new LinkedBlockingQueue<>();
+    channel.basicConsume(policy.parkingQueue(), true, (tag, delivery) -> {
+      log.info("parked");
+      parked.add(delivery);
+    }, tag -> {});
+
+    Correlation order = Correlation.newRoot();
+    try (CorrelationScope scope = Baton.open(order)) {
+      channel.basicPublish("", work, null, "mail".getBytes(StandardCharsets.UTF_8));
+    }
+    Delivery delivery = parked.poll(30, TimeUnit.SECONDS);
+
+    assertThat(delivery).isNotNull();
+    assertThat(new String(delivery.getBody(), StandardCharsets.UTF_8)).isEqualTo("mail");
+    Map<String, Object> headers = delivery.getProperties().getHeaders();
+    assertThat(headers.get("correlation_id").toString()).isEqualTo(order.id());
+    assertThat(headers.get(RetryPolicy.ATTEMPTS_HEADER).toString()).isEqualTo("3");
+    assertThat(headers.keySet().stream().filter(k -> k.equalsIgnoreCase(RetryPolicy.ATTEMPTS_HEADER))).hasSize(1);
+    List<CapturedLine> attempts = logs.withMessage("sending mail, attempt");
+    assertThat(attempts).extracting(CapturedLine::message)
+        .containsExactly("sending mail, attempt 1", "sending mail, attempt 2", "sending mail, attempt 3");
+    assertThat(attempts).extracting(CapturedLine::correlationId).containsOnly(order.id());
+    assertThat(attempts.get(2).mdc()).containsEntry("death_reason", "expired").containsEntry("death_count", "2");
+    CapturedLine parkedLine = logs.withMessage("parked").get(0);
+    assertThat(parkedLine.correlationId()).isEqualTo(order.id());
+  }
+
+  @Test
+  void four_consumer_threads_five_thousand_deliveries_ten_percent_throwing_never_mix_ids()
+      throws Exception {
+    int messages = 5_000;
+    ExecutorService consumerThreads = Executors.newFixedThreadPool(4);
+    Connection connection = RabbitBroker.connect(consumerThreads);
+    connections.add(connection);
+    String work = name("pool");
+    Channel publisher = rabbit.channel(connection.createChannel());
+    publisher.queueDeclare(work, false, false, false, null);
+    Map<String, String> idByBody = new ConcurrentHashMap<>();
+    for (int i = 0; i < messages; i++) {
+      try (CorrelationScope scope = Baton.openNew()) {
+        idByBody.put("m" + i, Baton.current().orElseThrow().id());
+        publisher.basicPublish("", work, null, ("m" + i).getBytes(StandardCharsets.UTF_8));
+      }
+    }
+
+    CountDownLatch done = new CountDownLatch(messages);
+    AtomicInteger leaks = new AtomicInteger();
+    for (int c = 0; c < 4; c++) {
+      Channel channel = rabbit.channel(connection.createChannel());
+      channel.basicQos(10);
+      channel.basicConsume(work, false, (tag, delivery) -> {
+        String body = new String(delivery.getBody(), StandardCharsets.UTF_8);
+        channel.basicAck(delivery.getEnvelope().getDeliveryTag(), false);
+        done.countDown();
+        log.info("handling {}", body);
+        if (Integer.parseInt(body.substring(1)) % 10 == 0) {
+          throw new IllegalStateException("handler failed for " + body);
+        }
+      }, tag -> {});
+    }
+    // What each consumer thread holds between deliveries: checked on the same pool afterwards.
+    assertThat(done.await(120, TimeUnit.SECONDS)).isTrue();
+    for (int i = 0; i < 16; i++) {
+      consumerThreads.submit(() -> {
+        if (MDC.get("correlation_id") != null) {
+          leaks.incrementAndGet();
+        }
+      }).get();
+    }
+
+    assertThat(leaks).hasValue(0);
+    List<CapturedLine> lines = logs.withMessage("handling m");
+    assertThat(lines).hasSize(messages);
+    for (CapturedLine line : lines) {
+      String body = line.message().substring("handling ".length());
+      assertThat(line.correlationId()).as(body).isEqualTo(idByBody.get(body));
+    }
+    assertThat(lines.stream().map(CapturedLine::thread).distinct().count()).isGreaterThan(1);
+    connection.close();
+    consumerThreads.shutdown();
+  }
+
+  @Test
+  void wrapped_channel_keeps_propagating_after_the_server_closes_all_connections()
+      throws Exception {
+    Connection connection = RabbitBroker.connect();
+    connections.add(connection);
+    Channel channel = rabbit.channel(connection.createChannel());
+    String queue = name("recovery");
+    channel.queueDeclare(queue, true, false, false, null);
+    BlockingQueue<String> received = new LinkedBlockingQueue<>();
+    channel.basicConsume(queue, true, (tag, delivery) -> {
+      log.info("received {}", new String(delivery.getBody(), StandardCharsets.UTF_8));
+      received.add(MDC.get("correlation_id"));
+    }, tag -> {});
+    Correlation before = Correlation.newRoot();
+    try (CorrelationScope scope = Baton.open(before)) {
+      channel.basicPublish("", queue, null, "before".getBytes(StandardCharsets.UTF_8));
+    }
+    assertThat(received.poll(30, TimeUnit.SECONDS)).isEqualTo(before.id());
+
+    CountDownLatch recovered = new CountDownLatch(1);
+    ((Recoverable) connection).addRecoveryListener(new RecoveryListener() {
+      @Override
+      public void handleRecovery(Recoverable recoverable) {
+        recovered.countDown();
+      }
+
+      @Override
+      public void handleRecoveryStarted(Recoverable recoverable) {}
+    });
+    RabbitCtl.run("close_all_connections", "baton recovery test");
+    assertThat(recovered.await(60, TimeUnit.SECONDS)).as("connection recovered").isTrue();
+
+    Correlation after = Correlation.newRoot();
+    try (CorrelationScope scope = Baton.open(after)) {
+      channel.basicPublish("", queue, null, "after".getBytes(StandardCharsets.UTF_8));
+    }
+    assertThat(received.poll(30, TimeUnit.SECONDS)).isEqualTo(after.id());
+    assertThat(logs.withMessage("received after").get(0).correlationId()).isEqualTo(after.id());
+  }
+}
