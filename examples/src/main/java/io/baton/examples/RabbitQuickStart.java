@@ -1,0 +1,76 @@
+package io.baton.examples;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import io.baton.CorrelationScope;
+import io.baton.rabbitmq.RabbitCorrelation;
+import io.baton.rabbitmq.RetryPolicy;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The README's RabbitMQ quick start: wrap the channel, consume, dead letters, retries. */
+public final class RabbitQuickStart {
+
+  private static final Logger log = LoggerFactory.getLogger(RabbitQuickStart.class);
+
+  private RabbitQuickStart() {}
+
+  /** Publish and consume through a wrapped channel. */
+  public static void publishAndConsume(ConnectionFactory factory) throws Exception {
+    RabbitCorrelation rabbit = RabbitCorrelation.create();
+    Connection connection = factory.newConnection();
+    Channel channel = rabbit.channel(connection.createChannel());
+
+    channel.basicConsume("email", true, (tag, delivery) ->
+        log.info("sending mail"),                      // MDC: the message's correlation_id
+        tag -> {});
+    channel.basicPublish("notifications", "email", null,  // headers: correlation_id (+ parent)
+        "receipt".getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A dead-letter exchange: rejected messages arrive at the DLQ with their original ID. */
+  public static void deadLetters(Channel channel, RabbitCorrelation rabbit) throws Exception {
+    channel.exchangeDeclare("notifications.dlx", "fanout", true);
+    channel.queueDeclare("email.dlq", true, false, false, null);
+    channel.queueBind("email.dlq", "notifications.dlx", "");
+    channel.queueDeclare("email", true, false, false,
+        Map.of("x-dead-letter-exchange", "notifications.dlx"));
+
+    channel.basicConsume("email", false, (tag, delivery) ->
+        channel.basicReject(delivery.getEnvelope().getDeliveryTag(), false), tag -> {});
+    channel.basicConsume("email.dlq", true, (tag, delivery) ->
+        log.warn("undeliverable mail"),   // MDC: correlation_id, death_count, death_reason, death_queue
+        tag -> {});
+  }
+
+  /** Retry three times, 5 s apart, then park. */
+  public static void retries(Channel channel, RabbitCorrelation rabbit) throws Exception {
+    RetryPolicy policy = RetryPolicy.forQueue("email").maxAttempts(3).build();
+    policy.declareTopology(channel, Duration.ofSeconds(5));   // email.retry, email.parking
+    channel.basicConsume("email", false,
+        rabbit.retrying(channel, delivery -> Smtp.send(delivery.getBody()), policy), tag -> {});
+  }
+
+  /** basicGet and manual handling. */
+  public static void poll(Channel channel, RabbitCorrelation rabbit) throws Exception {
+    var response = channel.basicGet("email", true);
+    if (response != null) {
+      try (CorrelationScope scope = rabbit.open(response)) {
+        log.info("polled mail");
+      }
+    }
+  }
+
+  /** Stands in for a mail server. */
+  static final class Smtp {
+    private Smtp() {}
+
+    static void send(byte[] mail) throws java.io.IOException {
+      log.info("sent {} bytes", mail.length);
+    }
+  }
+}
