@@ -1,5 +1,6 @@
 package io.baton;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -45,11 +46,13 @@ public final class CorrelationPropagator {
   @FunctionalInterface
   public interface Getter<C> {
     /**
-     * The value under {@code key} (the last one, if the carrier holds several), or null when it
-     * is absent or cannot be read as text. Carriers whose names are case-insensitive in practice
-     * (HTTP-style headers) should match {@code key} ignoring ASCII case.
+     * The value under {@code key}, or null when it is absent. A {@code String} or other {@code
+     * CharSequence} is read as it is and a {@code byte[]} as UTF-8; any other type counts as
+     * missing (with a warning that names only the type), so a getter may hand over whatever the
+     * carrier holds. Carriers whose names are case-insensitive in practice (HTTP-style headers)
+     * should match {@code key} ignoring ASCII case.
      */
-    String get(C carrier, String key);
+    Object get(C carrier, String key);
   }
 
   /**
@@ -249,12 +252,24 @@ public final class CorrelationPropagator {
   }
 
   private static <C> String read(C carrier, Getter<C> getter, String key) {
+    Object value;
     try {
-      return getter.get(carrier, key);
+      value = getter.get(carrier, key);
     } catch (RuntimeException e) {
       LOG.warn("Could not read {} ({}); treating it as missing", key, e.getClass().getName());
       return null;
     }
+    if (value == null || value instanceof String) {
+      return (String) value;
+    }
+    if (value instanceof byte[]) {
+      return new String((byte[]) value, StandardCharsets.UTF_8);
+    }
+    if (value instanceof CharSequence) {
+      return value.toString();
+    }
+    LOG.warn("Ignored {} of type {}; treating it as missing", key, value.getClass().getSimpleName());
+    return null;
   }
 
   private static <C> void set(C carrier, Setter<C> setter, String key, String value) {

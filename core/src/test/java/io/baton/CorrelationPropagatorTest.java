@@ -193,6 +193,26 @@ class CorrelationPropagatorTest {
   }
 
   @Test
+  void extract_reads_text_and_utf8_bytes_and_counts_other_types_as_missing_naming_only_the_type() {
+    Map<String, Object> typed = new LinkedHashMap<>();
+    Getter<Map<String, Object>> raw = Map::get;
+
+    typed.put("correlation_id", ID.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(propagator.extract(typed, raw).id()).isEqualTo(ID);
+    typed.put("correlation_id", new StringBuilder(ID));
+    assertThat(propagator.extract(typed, raw).id()).isEqualTo(ID);
+    assertThat(logs.lines()).isEmpty();
+
+    typed.put("correlation_id", 42);
+    Correlation fresh = propagator.extract(typed, raw);
+
+    assertThat(fresh.id()).matches(Correlation::isValidId);
+    assertThat(logs.fromLogger("io.baton")).singleElement()
+        .satisfies(line -> assertThat(line.message())
+            .isEqualTo("Ignored correlation_id of type Integer; treating it as missing"));
+  }
+
+  @Test
   void extract_treats_a_getter_that_throws_as_missing() {
     Correlation extracted =
         propagator.extract(

@@ -5,18 +5,16 @@ import io.baton.CorrelationPropagator;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * An AMQP headers table as a carrier. Values are read when they are a {@code LongString}, a
- * {@code String} or a {@code byte[]} (UTF-8); any other type counts as missing. Names match
+ * An AMQP headers table as a carrier. A {@code LongString} is decoded here; core reads {@code
+ * String} and {@code byte[]} (UTF-8) and counts any other type as missing. Names match
  * exactly first, then ignoring case. Writes go to a copy, made on the first write, so the caller's
  * table is never mutated; values are written as {@code String}, which the broker accepts.
  */
 final class AmqpHeaders {
 
-  static final CorrelationPropagator.Getter<AmqpHeaders> GETTER = AmqpHeaders::text;
+  static final CorrelationPropagator.Getter<AmqpHeaders> GETTER = AmqpHeaders::value;
 
   static final CorrelationPropagator.Setter<AmqpHeaders> SETTER =
       new CorrelationPropagator.Setter<>() {
@@ -32,8 +30,6 @@ final class AmqpHeaders {
           }
         }
       };
-
-  private static final Logger LOG = LoggerFactory.getLogger("io.baton");
 
   private final Map<String, Object> original;
   private Map<String, Object> copy;
@@ -59,14 +55,10 @@ final class AmqpHeaders {
     return copy;
   }
 
-  static String text(AmqpHeaders headers, String key) {
-    Map<String, Object> table = headers.current();
-    Object value = lookup(table, key);
-    String text = asText(value);
-    if (text == null && value != null) {
-      LOG.warn("Ignored {} of type {}; treating it as missing", key, value.getClass().getSimpleName());
-    }
-    return text;
+  /** The value for core to read: a LongString decoded, anything else as the table holds it. */
+  static Object value(AmqpHeaders headers, String key) {
+    Object value = lookup(headers.current(), key);
+    return value instanceof LongString ? asText(value) : value;
   }
 
   private static Object lookup(Map<String, Object> table, String key) {
