@@ -67,7 +67,7 @@ final class ContextScope implements CorrelationScope {
         String value = fields[i + 1];
         fields[i + 1] = value == null ? NOT_SET : MDC.get(key);
         if (value != null) {
-          MDC.put(key, value);
+          MDC.put(key, Ids.printable(value));
         }
       }
     }

@@ -191,7 +191,9 @@ public final class CorrelationPropagator {
   /**
    * Like {@link #open(Correlation)}, and also puts facts about the message being handled in the
    * MDC for the same span, e.g. {@code open(c, "delivery_count", "3")}. They come in key, value
-   * pairs; a null value leaves its key alone. On close each key gets back exactly what it held.
+   * pairs; a null value leaves its key alone. Values are taken as untrusted: at most 255
+   * characters, control and formatting characters replaced by {@code ?}. On close each key gets
+   * back exactly what it held.
    *
    * @throws IllegalArgumentException for an odd number of strings or a correlation MDC key
    */

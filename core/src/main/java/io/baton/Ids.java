@@ -47,6 +47,33 @@ final class Ids {
     return new UUID(msb, lsb).toString();
   }
 
+  /** Longest MDC field value taken from a message, e.g. a queue name (AMQP allows 255). */
+  static final int MAX_FIELD_LENGTH = 255;
+
+  /**
+   * {@code value} fit for a log line: at most {@value #MAX_FIELD_LENGTH} characters, control and
+   * formatting characters (CR, LF, ESC, bidi overrides...) replaced by {@code ?}. Message
+   * metadata can be forged by whoever publishes, so none of it reaches the MDC raw.
+   */
+  static String printable(String value) {
+    int length = Math.min(value.length(), MAX_FIELD_LENGTH);
+    for (int i = 0; i < length; i++) {
+      if (!isPrintable(value.charAt(i))) {
+        StringBuilder out = new StringBuilder(length).append(value, 0, i);
+        for (int j = i; j < length; j++) {
+          char c = value.charAt(j);
+          out.append(isPrintable(c) ? c : '?');
+        }
+        return out.toString();
+      }
+    }
+    return length == value.length() ? value : value.substring(0, length);
+  }
+
+  private static boolean isPrintable(char c) {
+    return !Character.isISOControl(c) && Character.getType(c) != Character.FORMAT;
+  }
+
   /**
    * A log-safe description of an untrusted value: its length and at most its first {@value
    * #MAX_LENGTH} characters, every character outside {@code [A-Za-z0-9_-]} written as {@code

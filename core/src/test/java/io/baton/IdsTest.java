@@ -29,4 +29,12 @@ class IdsTest {
   void description_keeps_valid_characters_as_they_are() {
     assertThat(Ids.describe("ok-ID_09")).isEqualTo("length 8, \"ok-ID_09\"");
   }
+
+  @Test
+  void printable_replaces_control_and_format_characters_and_bounds_the_length() {
+    assertThat(Ids.printable("work")).isEqualTo("work");
+    assertThat(Ids.printable("orders\r\n\u001b[31m\u202eforged")).isEqualTo("orders???[31m?forged");
+    assertThat(Ids.printable("q".repeat(1000))).hasSize(255);
+    assertThat(Ids.printable("\u00e9t\u00e9")).isEqualTo("\u00e9t\u00e9");
+  }
 }

@@ -7,16 +7,14 @@ import java.util.Map;
  * What the broker says about a dead-lettered message, for the MDC: {@code death_count}, {@code
  * death_reason}, {@code death_queue}. Reads the {@code x-death} table (RabbitMQ 3.x and 4.x; the
  * newest death first) and falls back to {@code x-last-death-*} / {@code x-first-death-*}.
- * Anything of an unexpected shape is ignored; values are bounded and stripped of control
- * characters, since a publisher can forge these headers.
+ * Anything of an unexpected shape is ignored; core makes the values printable and bounded when it
+ * puts them in the MDC, since a publisher can forge these headers.
  */
 final class DeathFacts {
 
   static final String COUNT_KEY = "death_count";
   static final String REASON_KEY = "death_reason";
   static final String QUEUE_KEY = "death_queue";
-
-  private static final int MAX_LENGTH = 255;
 
   private DeathFacts() {}
 
@@ -35,15 +33,15 @@ final class DeathFacts {
         Map<?, ?> death = (Map<?, ?>) newest;
         Object n = death.get("count");
         count = n instanceof Number ? String.valueOf(((Number) n).longValue()) : null;
-        reason = clean(AmqpHeaders.asText(death.get("reason")));
-        queue = clean(AmqpHeaders.asText(death.get("queue")));
+        reason = AmqpHeaders.asText(death.get("reason"));
+        queue = AmqpHeaders.asText(death.get("queue"));
       }
     }
     if (reason == null) {
-      reason = clean(firstText(headers, "x-last-death-reason", "x-first-death-reason"));
+      reason = firstText(headers, "x-last-death-reason", "x-first-death-reason");
     }
     if (queue == null) {
-      queue = clean(firstText(headers, "x-last-death-queue", "x-first-death-queue"));
+      queue = firstText(headers, "x-last-death-queue", "x-first-death-queue");
     }
     if (count == null && reason == null && queue == null) {
       return NONE;
@@ -61,18 +59,5 @@ final class DeathFacts {
       }
     }
     return null;
-  }
-
-  private static String clean(String value) {
-    if (value == null) {
-      return null;
-    }
-    int length = Math.min(value.length(), MAX_LENGTH);
-    StringBuilder out = new StringBuilder(length);
-    for (int i = 0; i < length; i++) {
-      char c = value.charAt(i);
-      out.append(Character.isISOControl(c) || Character.getType(c) == Character.FORMAT ? '?' : c);
-    }
-    return out.toString();
   }
 }

@@ -1,2 +1,0 @@
-/** Correlated Jakarta JMS connection factories and listeners. */
-package io.baton.jms;
