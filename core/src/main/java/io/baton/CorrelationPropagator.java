@@ -156,8 +156,18 @@ public final class CorrelationPropagator {
     }
     Correlation current = ContextScope.current();
     Correlation correlation = current != null ? current : newRoot();
-    write(carrier, setter, correlation);
+    writeQuietly(carrier, setter, correlation);
     return correlation;
+  }
+
+  /**
+   * Writes {@code correlation} into {@code carrier}, replacing the ID there and its parent (removed
+   * when {@code correlation} has none), whatever the carrier held. For carriers that outlive one
+   * message, such as a producer's default properties or a scheduled job's data.
+   */
+  public <C> void write(C carrier, Setter<C> setter, Correlation correlation) {
+    Objects.requireNonNull(correlation, "correlation");
+    writeQuietly(carrier, setter, correlation);
   }
 
   /**
@@ -215,7 +225,7 @@ public final class CorrelationPropagator {
         warn("Replaced invalid {} ({}) with a fresh correlation ID", header, id, fresh);
       }
       if (fixer != null) {
-        write(carrier, fixer, fresh);
+        writeQuietly(carrier, fixer, fresh);
       }
       return fresh;
     }
@@ -243,7 +253,7 @@ public final class CorrelationPropagator {
     }
   }
 
-  private <C> void write(C carrier, Setter<C> setter, Correlation correlation) {
+  private <C> void writeQuietly(C carrier, Setter<C> setter, Correlation correlation) {
     set(carrier, setter, idHeader, correlation.id());
     String parent = correlation.parentIdOrNull();
     if (parent == null) {

@@ -119,6 +119,16 @@ class CorrelationPropagatorTest {
         .anyMatch(message -> message.startsWith("Could not write correlation_id"));
   }
 
+  @Test
+  void write_replaces_whatever_the_carrier_held() {
+    headers.put("correlation_id", "old-valid-id-00000001");
+    headers.put("parent_correlation_id", PARENT);
+
+    propagator.write(headers, SET, Correlation.of(ID, null));
+
+    assertThat(headers).containsExactly(Map.entry("correlation_id", ID));
+  }
+
   // --- extract
 
   @Test

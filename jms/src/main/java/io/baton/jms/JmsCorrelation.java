@@ -1,0 +1,169 @@
+package io.baton.jms;
+
+import io.baton.Correlation;
+import io.baton.CorrelationPropagator;
+import io.baton.CorrelationScope;
+import jakarta.jms.CompletionListener;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.Message;
+import jakarta.jms.MessageListener;
+import java.util.Objects;
+
+/**
+ * Correlation for Jakarta JMS (any provider): wrap the connection factory you already have.
+ *
+ * <pre>{@code
+ * JmsCorrelation jms = JmsCorrelation.create();
+ * ConnectionFactory factory = jms.connectionFactory(new ActiveMQConnectionFactory(url));
+ * try (JMSContext context = factory.createContext()) {
+ *   context.createProducer().send(audit, "checkout paid");   // property correlation_id
+ *   context.createConsumer(audit).setMessageListener(message ->
+ *       log.info("audited"));                                 // MDC: the message's correlation_id
+ * }
+ * }</pre>
+ *
+ * <p>Connections, sessions, producers and consumers from the factory (classic API), and {@code
+ * JMSContext}, {@code JMSProducer} and {@code JMSConsumer} (simplified API), are wrapped in turn.
+ * {@code JMSCorrelationID} is left to request/reply; reading it as a fallback is an option.
+ */
+public final class JmsCorrelation {
+
+  /** MDC key: {@code JMSXDeliveryCount}, the attempt number, while a message is handled. */
+  public static final String DELIVERY_COUNT_KEY = "delivery_count";
+
+  /** MDC key: the destination a dead-lettered message came from, when the provider says. */
+  public static final String ORIGINAL_DESTINATION_KEY = "original_destination";
+
+  /** Properties providers use for a dead-lettered message's origin (ActiveMQ Artemis). */
+  private static final String[] ORIGINAL_DESTINATION_PROPERTIES = {"_AMQ_ORIG_QUEUE", "_AMQ_ORIG_ADDRESS"};
+
+  private final CorrelationPropagator propagator;
+  private final boolean readJmsCorrelationId;
+
+  private JmsCorrelation(Builder builder) {
+    this.propagator = builder.propagator;
+    this.readJmsCorrelationId = builder.readJmsCorrelationId;
+  }
+
+  /** With the default {@link CorrelationPropagator}. */
+  public static JmsCorrelation create() {
+    return new Builder().build();
+  }
+
+  /** A builder, to choose property names, MDC keys, the ID generator or the fallback. */
+  public static Builder newBuilder() {
+    return new Builder();
+  }
+
+  /**
+   * A connection factory whose connections, sessions, producers, consumers, contexts, JMS
+   * producers and JMS consumers are wrapped: every send writes the string properties {@code
+   * correlation_id} / {@code parent_correlation_id} (keeping a valid ID already on the message),
+   * and every message listener runs each message in its own scope. Wrapping twice returns the same
+   * wrapper.
+   */
+  public ConnectionFactory connectionFactory(ConnectionFactory factory) {
+    Objects.requireNonNull(factory, "factory");
+    if (factory instanceof CorrelatingConnectionFactory) {
+      return factory;
+    }
+    return new CorrelatingConnectionFactory(factory, this);
+  }
+
+  /** A listener that handles each message inside its correlation, for listeners set elsewhere. */
+  public MessageListener messageListener(MessageListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    if (listener instanceof CorrelatingMessageListener) {
+      return listener;
+    }
+    return new CorrelatingMessageListener(listener, this);
+  }
+
+  /**
+   * Opens the message's correlation for its handling ({@code receive()} loops): {@code
+   * correlation_id}, {@code parent_correlation_id}, {@code delivery_count} and, for a
+   * dead-lettered message, {@code original_destination} in the MDC.
+   */
+  public CorrelationScope open(Message message) {
+    return propagator.open(
+        extract(message),
+        DELIVERY_COUNT_KEY,
+        JmsProperties.text(message, "JMSXDeliveryCount"),
+        ORIGINAL_DESTINATION_KEY,
+        originalDestination(message));
+  }
+
+  /** The correlation a message carries (a fresh root when it carries none, or an invalid one). */
+  public Correlation extract(Message message) {
+    if (readJmsCorrelationId && JmsProperties.text(message, propagator.idHeader()) == null) {
+      String fallback = jmsCorrelationId(message);
+      if (Correlation.isValidId(fallback)) {
+        return Correlation.of(fallback, null);
+      }
+    }
+    return propagator.extract(message, JmsProperties.GETTER);
+  }
+
+  /** The correlation this instance applies. */
+  public CorrelationPropagator propagator() {
+    return propagator;
+  }
+
+  /** Writes the current correlation into {@code message} unless it has a valid one. */
+  Correlation inject(Message message) {
+    return propagator.inject(message, JmsProperties.GETTER, JmsProperties.SETTER);
+  }
+
+  CompletionListener completionListener(CompletionListener listener) {
+    if (listener == null || listener instanceof CorrelatingCompletionListener) {
+      return listener;
+    }
+    return new CorrelatingCompletionListener(listener, this);
+  }
+
+  private static String originalDestination(Message message) {
+    for (String property : ORIGINAL_DESTINATION_PROPERTIES) {
+      String value = JmsProperties.text(message, property);
+      if (value != null) {
+        return value;
+      }
+    }
+    return null;
+  }
+
+  private static String jmsCorrelationId(Message message) {
+    try {
+      return message.getJMSCorrelationID();
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  /** Configures a {@link JmsCorrelation}. */
+  public static final class Builder {
+    private CorrelationPropagator propagator = CorrelationPropagator.create();
+    private boolean readJmsCorrelationId;
+
+    private Builder() {}
+
+    /** Property names, MDC keys and ID generator; default {@link CorrelationPropagator#create()}. */
+    public Builder propagator(CorrelationPropagator propagator) {
+      this.propagator = Objects.requireNonNull(propagator, "propagator");
+      return this;
+    }
+
+    /**
+     * Whether a message without the correlation property may be correlated by its {@code
+     * JMSCorrelationID} (when that is a valid ID). Off by default: it belongs to request/reply.
+     */
+    public Builder readJmsCorrelationId(boolean read) {
+      this.readJmsCorrelationId = read;
+      return this;
+    }
+
+    /** The configured instance. */
+    public JmsCorrelation build() {
+      return new JmsCorrelation(this);
+    }
+  }
+}

@@ -1,0 +1,227 @@
+package io.baton.jms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.baton.Baton;
+import io.baton.Correlation;
+import io.baton.CorrelationScope;
+import io.baton.testing.CapturedLine;
+import io.baton.testing.LogCapture;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSConsumer;
+import jakarta.jms.JMSContext;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Queue;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** End to end through embedded ActiveMQ Artemis: what the handler's log lines carry. */
+class JmsCorrelationIT {
+
+  private static final Logger log = LoggerFactory.getLogger("audit-consumer");
+
+  @RegisterExtension final LogCapture logs = new LogCapture();
+
+  private final JmsCorrelation jms = JmsCorrelation.create();
+
+  private static String queueName() {
+    return "audit-" + UUID.randomUUID();
+  }
+
+  private static <T> T next(BlockingQueue<T> queue) throws InterruptedException {
+    T item = queue.poll(30, TimeUnit.SECONDS);
+    assertThat(item).as("a message within 30 s").isNotNull();
+    return item;
+  }
+
+  @Test
+  void classic_api_listener_over_tcp_logs_under_the_senders_id() throws Exception {
+    ConnectionFactory factory = jms.connectionFactory(ArtemisBroker.tcp());
+    Correlation order = Correlation.newRoot();
+    BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+    try (Connection connection = factory.createConnection()) {
+      Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+      Queue queue = session.createQueue(queueName());
+      session.createConsumer(queue).setMessageListener(message -> {
+        log.info("audited");
+        seen.add("done");
+      });
+      connection.start();
+      try (CorrelationScope scope = Baton.open(order)) {
+        session.createProducer(queue).send(session.createTextMessage("checkout paid"));
+      }
+      next(seen);
+    }
+
+    CapturedLine line = logs.withMessage("audited").get(0);
+    assertThat(line.correlationId()).isEqualTo(order.id());
+    assertThat(line.mdc()).containsEntry("delivery_count", "1");
+  }
+
+  @Test
+  void simplified_api_carries_a_child_and_its_parent() throws Exception {
+    ConnectionFactory factory = jms.connectionFactory(ArtemisBroker.inVm());
+    Correlation order = Correlation.newRoot();
+    Correlation child;
+    BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+    try (JMSContext context = factory.createContext()) {
+      Queue queue = context.createQueue(queueName());
+      context.createConsumer(queue).setMessageListener(message -> {
+        log.info("audited child");
+        seen.add("done");
+      });
+      try (CorrelationScope scope = Baton.open(order);
+          CorrelationScope spawned = Baton.openChild()) {
+        child = Baton.current().orElseThrow();
+        context.createProducer().send(queue, "refund requested");
+      }
+      next(seen);
+    }
+
+    CapturedLine line = logs.withMessage("audited child").get(0);
+    assertThat(line.correlationId()).isEqualTo(child.id());
+    assertThat(line.parentCorrelationId()).isEqualTo(order.id());
+  }
+
+  @Test
+  void one_jms_producer_reused_across_requests_sends_each_requests_id() throws Exception {
+    ConnectionFactory factory = jms.connectionFactory(ArtemisBroker.inVm());
+    Correlation first = Correlation.newRoot();
+    Correlation second = Correlation.of("second-request-000000001", first.id());
+    Correlation third = Correlation.newRoot();
+    try (JMSContext context = factory.createContext()) {
+      Queue queue = context.createQueue(queueName());
+      var producer = context.createProducer();
+      try (CorrelationScope scope = Baton.open(first)) {
+        producer.send(queue, "first");
+      }
+      try (CorrelationScope scope = Baton.open(second)) {
+        producer.send(queue, Map.of("n", 2));
+      }
+      try (CorrelationScope scope = Baton.open(third)) {
+        producer.send(queue, context.createTextMessage("third"));
+      }
+      JMSConsumer consumer = context.createConsumer(queue);
+      for (Correlation expected : List.of(first, second, third)) {
+        Message message = consumer.receive(10_000);
+        assertThat(jms.extract(message)).isEqualTo(expected);
+      }
+    }
+  }
+
+  @Test
+  void receive_loop_opens_each_message_by_hand_and_no_context_gives_a_fresh_id() throws Exception {
+    ConnectionFactory factory = jms.connectionFactory(ArtemisBroker.inVm());
+    try (JMSContext context = factory.createContext()) {
+      Queue queue = context.createQueue(queueName());
+      context.createProducer().send(queue, "no context");
+      Message message = context.createConsumer(queue).receive(10_000);
+
+      String sent = message.getStringProperty("correlation_id");
+      assertThat(sent).matches(Correlation::isValidId);
+      try (CorrelationScope scope = jms.open(message)) {
+        log.info("received by hand");
+      }
+      assertThat(logs.withMessage("received by hand").get(0).correlationId()).isEqualTo(sent);
+    }
+  }
+
+  @Test
+  void hostile_and_non_string_properties_are_delivered_with_fresh_ids_and_sanitized_warnings()
+      throws Exception {
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put("invalid", "not valid");
+    values.put("oversized", "y".repeat(100_000));
+    values.put("crlf", "c3a8f2d1-9b24\r\n2026-11-21 INFO forged");
+    values.put("int", 42);
+    values.put("boolean", true);
+    ConnectionFactory raw = ArtemisBroker.inVm();
+    String name = queueName();
+    try (JMSContext context = raw.createContext()) {
+      Queue queue = context.createQueue(name);
+      for (Map.Entry<String, Object> value : values.entrySet()) {
+        TextMessage message = context.createTextMessage("body-" + value.getKey());
+        message.setObjectProperty("correlation_id", value.getValue());
+        context.createProducer().send(queue, message);
+      }
+    }
+    BlockingQueue<String> bodies = new LinkedBlockingQueue<>();
+    try (JMSContext context = jms.connectionFactory(raw).createContext()) {
+      context.createConsumer(context.createQueue(name)).setMessageListener(message -> {
+        try {
+          String body = ((TextMessage) message).getText();
+          log.info("hostile {}", body);
+          bodies.add(body);
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      for (int i = 0; i < values.size(); i++) {
+        next(bodies);
+      }
+    }
+
+    for (String key : values.keySet()) {
+      assertThat(logs.withMessage("hostile body-" + key).get(0).correlationId()).as(key)
+          .matches(Correlation::isValidId);
+    }
+    List<CapturedLine> warnings = logs.fromLogger("io.baton");
+    assertThat(warnings).hasSize(values.size());
+    assertThat(warnings).allSatisfy(w -> assertThat(w.message()).doesNotContain("\r", "\n", " INFO forged"));
+  }
+
+  @Test
+  void forwarding_a_received_message_keeps_its_id_and_fixes_a_bad_one_without_losing_properties()
+      throws Exception {
+    ConnectionFactory factory = jms.connectionFactory(ArtemisBroker.inVm());
+    Correlation order = Correlation.newRoot();
+    try (Connection connection = factory.createConnection()) {
+      connection.start();
+      Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+      Queue inbox = session.createQueue(queueName());
+      Queue outbox = session.createQueue(queueName());
+      MessageProducer producer = session.createProducer(null);
+      try (CorrelationScope scope = Baton.open(order)) {
+        producer.send(inbox, session.createTextMessage("good"));
+      }
+      TextMessage bad = session.createTextMessage("bad");
+      bad.setStringProperty("tenant", "acme");
+      ConnectionFactory raw = ArtemisBroker.inVm();
+      try (JMSContext plain = raw.createContext()) {
+        bad.setStringProperty("correlation_id", "bad id");
+        plain.createProducer().send(plain.createQueue(inbox.getQueueName()), bad);
+      }
+
+      MessageConsumer consumer = session.createConsumer(inbox);
+      Message good = consumer.receive(10_000);
+      Message received = consumer.receive(10_000);
+      Correlation fresh;
+      try (CorrelationScope scope = jms.open(received)) {
+        fresh = Baton.current().orElseThrow();
+        producer.send(outbox, good);       // read-only, valid ID: kept as it is
+        producer.send(outbox, received);   // read-only, invalid ID: the handler's fresh ID
+      }
+
+      MessageConsumer out = session.createConsumer(outbox);
+      assertThat(jms.extract(out.receive(10_000)).id()).isEqualTo(order.id());
+      Message forwarded = out.receive(10_000);
+      assertThat(forwarded.getStringProperty("correlation_id")).isEqualTo(fresh.id());
+      assertThat(forwarded.getStringProperty("tenant")).isEqualTo("acme");
+      assertThat(((TextMessage) forwarded).getText()).isEqualTo("bad");
+    }
+  }
+}
