@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
@@ -52,6 +54,8 @@ final class ArtemisBroker {
             .setAutoCreateQueues(true)
             .setAutoCreateAddresses(true)
             .setAutoCreateDeadLetterResources(false));
+    config.addQueueConfiguration(
+        QueueConfiguration.of(DLQ).setAddress(DLQ).setRoutingType(RoutingType.ANYCAST));
     server = new EmbeddedActiveMQ().setConfiguration(config);
     server.start();
     EmbeddedActiveMQ started = server;
