@@ -224,4 +224,28 @@ class JmsCorrelationIT {
       assertThat(((TextMessage) forwarded).getText()).isEqualTo("bad");
     }
   }
+
+  @Test
+  void jms_correlation_id_is_left_to_request_reply_unless_the_fallback_is_on() throws Exception {
+    String requestReplyId = "reply-to-order-000000042";
+    try (JMSContext context = ArtemisBroker.inVm().createContext()) {
+      Queue queue = context.createQueue(queueName());
+      TextMessage request = context.createTextMessage("request");
+      request.setJMSCorrelationID(requestReplyId);
+      context.createProducer().send(queue, request);
+      Message received = context.createConsumer(queue).receive(10_000);
+
+      assertThat(jms.extract(received).id()).isNotEqualTo(requestReplyId);
+      JmsCorrelation fallback = JmsCorrelation.newBuilder().readJmsCorrelationId(true).build();
+      assertThat(fallback.extract(received).id()).isEqualTo(requestReplyId);
+    }
+    try (JMSContext context = jms.connectionFactory(ArtemisBroker.inVm()).createContext()) {
+      Queue queue = context.createQueue(queueName());
+      TextMessage reply = context.createTextMessage("reply");
+      reply.setJMSCorrelationID("short-req-1");
+      context.createProducer().send(queue, reply);
+      assertThat(context.createConsumer(queue).receive(10_000).getJMSCorrelationID())
+          .as("never touched by Baton").isEqualTo("short-req-1");
+    }
+  }
 }
