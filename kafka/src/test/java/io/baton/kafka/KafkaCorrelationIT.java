@@ -1,5 +1,6 @@
 package io.baton.kafka;
 
+import io.baton.testing.EmbeddedKafka;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,17 +43,17 @@ class KafkaCorrelationIT {
 
   @Test
   void handler_logs_under_the_id_the_producer_had() throws Exception {
-    String topic = KafkaBroker.topics("orders").get(0);
+    String topic = EmbeddedKafka.topics("orders").get(0);
     Correlation order = Correlation.newRoot();
-    try (Producer<String, String> producer = kafka.producer(KafkaBroker.rawProducer());
+    try (Producer<String, String> producer = kafka.producer(EmbeddedKafka.rawProducer());
         CorrelationScope scope = Baton.open(order)) {
       producer
           .send(new ProducerRecord<>(topic, "order-1", "pay 10 EUR"), (m, e) -> log.info("sent order-1"))
           .get(30, TimeUnit.SECONDS);
     }
 
-    try (Consumer<String, String> consumer = kafka.consumer(KafkaBroker.rawConsumer(topic))) {
-      KafkaBroker.pollUntil(
+    try (Consumer<String, String> consumer = kafka.consumer(EmbeddedKafka.rawConsumer(topic))) {
+      EmbeddedKafka.pollUntil(
           consumer, records -> kafka.forEach(records, r -> log.info("charging {}", r.key())), 1);
     }
 
@@ -65,18 +66,18 @@ class KafkaCorrelationIT {
 
   @Test
   void child_scope_sends_its_parent() throws Exception {
-    String topic = KafkaBroker.topics("receipts").get(0);
+    String topic = EmbeddedKafka.topics("receipts").get(0);
     Correlation order = Correlation.newRoot();
     Correlation receipt;
-    try (Producer<String, String> producer = kafka.producer(KafkaBroker.rawProducer());
+    try (Producer<String, String> producer = kafka.producer(EmbeddedKafka.rawProducer());
         CorrelationScope scope = Baton.open(order);
         CorrelationScope child = Baton.openChild()) {
       receipt = Baton.current().orElseThrow();
       producer.send(new ProducerRecord<>(topic, "receipt")).get(30, TimeUnit.SECONDS);
     }
 
-    try (Consumer<String, String> consumer = kafka.consumer(KafkaBroker.rawConsumer(topic))) {
-      KafkaBroker.pollUntil(consumer, records -> kafka.forEach(records, r -> log.info("mailing receipt")), 1);
+    try (Consumer<String, String> consumer = kafka.consumer(EmbeddedKafka.rawConsumer(topic))) {
+      EmbeddedKafka.pollUntil(consumer, records -> kafka.forEach(records, r -> log.info("mailing receipt")), 1);
     }
 
     CapturedLine handled = logs.withMessage("mailing receipt").get(0);
@@ -86,15 +87,15 @@ class KafkaCorrelationIT {
 
   @Test
   void record_sent_with_no_context_gets_a_fresh_id_shared_by_callback_and_handler() throws Exception {
-    String topic = KafkaBroker.topics("orders").get(0);
-    try (Producer<String, String> producer = kafka.producer(KafkaBroker.rawProducer())) {
+    String topic = EmbeddedKafka.topics("orders").get(0);
+    try (Producer<String, String> producer = kafka.producer(EmbeddedKafka.rawProducer())) {
       producer
           .send(new ProducerRecord<>(topic, "no-context"), (m, e) -> log.info("callback ran"))
           .get(30, TimeUnit.SECONDS);
     }
 
-    try (Consumer<String, String> consumer = kafka.consumer(KafkaBroker.rawConsumer(topic))) {
-      KafkaBroker.pollUntil(consumer, records -> kafka.forEach(records, r -> log.info("got it")), 1);
+    try (Consumer<String, String> consumer = kafka.consumer(EmbeddedKafka.rawConsumer(topic))) {
+      EmbeddedKafka.pollUntil(consumer, records -> kafka.forEach(records, r -> log.info("got it")), 1);
     }
 
     String sent = logs.withMessage("callback ran").get(0).correlationId();
@@ -105,7 +106,7 @@ class KafkaCorrelationIT {
   @Test
   void records_with_missing_invalid_duplicated_and_non_utf8_ids_are_delivered_with_fresh_ids()
       throws Exception {
-    String topic = KafkaBroker.topics("hostile").get(0);
+    String topic = EmbeddedKafka.topics("hostile").get(0);
     String valid = "c3a8f2d1-9b24-4c61-8c4a-2a7c1b9c2f61";
     Map<String, RecordHeaders> cases = new HashMap<>();
     cases.put("missing", new RecordHeaders());
@@ -114,7 +115,7 @@ class KafkaCorrelationIT {
     duplicated.add("correlation_id", "9f3c2b1f6a7a4c2f".getBytes(UTF_8));
     cases.put("duplicated", duplicated);
     cases.put("non-utf8", headers("correlation_id", new byte[] {(byte) 0xc0, (byte) 0xaf, 0x61, 0x62}));
-    try (KafkaProducer<String, String> raw = KafkaBroker.rawProducer()) {
+    try (KafkaProducer<String, String> raw = EmbeddedKafka.rawProducer()) {
       for (Map.Entry<String, RecordHeaders> c : cases.entrySet()) {
         raw.send(new ProducerRecord<>(topic, null, c.getKey(), "body of " + c.getKey(), c.getValue()))
             .get(30, TimeUnit.SECONDS);
@@ -122,9 +123,9 @@ class KafkaCorrelationIT {
     }
 
     List<ConsumerRecord<String, String>> received;
-    try (Consumer<String, String> consumer = kafka.consumer(KafkaBroker.rawConsumer(topic))) {
+    try (Consumer<String, String> consumer = kafka.consumer(EmbeddedKafka.rawConsumer(topic))) {
       received =
-          KafkaBroker.pollUntil(
+          EmbeddedKafka.pollUntil(
               consumer, records -> kafka.forEach(records, r -> log.info("handled {}", r.key())), 4);
     }
 
@@ -150,17 +151,17 @@ class KafkaCorrelationIT {
 
   @Test
   void interceptors_configured_by_class_name_carry_the_id() throws Exception {
-    String topic = KafkaBroker.topics("intercepted").get(0);
-    Map<String, Object> producerConfig = KafkaBroker.producerConfig();
+    String topic = EmbeddedKafka.topics("intercepted").get(0);
+    Map<String, Object> producerConfig = EmbeddedKafka.producerConfig();
     producerConfig.put(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, "io.baton.kafka.CorrelationProducerInterceptor");
-    Map<String, Object> consumerConfig = KafkaBroker.consumerConfig();
+    Map<String, Object> consumerConfig = EmbeddedKafka.consumerConfig();
     consumerConfig.put(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG, "io.baton.kafka.CorrelationConsumerInterceptor");
     Correlation order = Correlation.newRoot();
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig);
         CorrelationScope scope = Baton.open(order)) {
       producer.send(new ProducerRecord<>(topic, "with-id")).get(30, TimeUnit.SECONDS);
     }
-    try (KafkaProducer<String, String> raw = KafkaBroker.rawProducer()) {
+    try (KafkaProducer<String, String> raw = EmbeddedKafka.rawProducer()) {
       raw.send(new ProducerRecord<>(topic, null, "bad-id", "x", headers("correlation_id", "bad".getBytes(UTF_8))))
           .get(30, TimeUnit.SECONDS);
     }
@@ -168,7 +169,7 @@ class KafkaCorrelationIT {
     List<ConsumerRecord<String, String>> received;
     try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig)) {
       consumer.subscribe(List.of(topic));
-      received = KafkaBroker.pollUntil(consumer, records -> kafka.forEach(records, r -> log.info("intercepted {}", r.value())), 2);
+      received = EmbeddedKafka.pollUntil(consumer, records -> kafka.forEach(records, r -> log.info("intercepted {}", r.value())), 2);
     }
 
     assertThat(header(received.get(0), "correlation_id")).isEqualTo(order.id());
@@ -179,16 +180,16 @@ class KafkaCorrelationIT {
 
   @Test
   void mdc_is_clean_after_each_record_on_the_polling_thread() throws Exception {
-    String topic = KafkaBroker.topics("clean").get(0);
-    try (Producer<String, String> producer = kafka.producer(KafkaBroker.rawProducer())) {
+    String topic = EmbeddedKafka.topics("clean").get(0);
+    try (Producer<String, String> producer = kafka.producer(EmbeddedKafka.rawProducer())) {
       for (int i = 0; i < 3; i++) {
         try (CorrelationScope scope = Baton.openNew()) {
           producer.send(new ProducerRecord<>(topic, "r" + i)).get(30, TimeUnit.SECONDS);
         }
       }
     }
-    try (Consumer<String, String> consumer = kafka.consumer(KafkaBroker.rawConsumer(topic))) {
-      KafkaBroker.pollUntil(
+    try (Consumer<String, String> consumer = kafka.consumer(EmbeddedKafka.rawConsumer(topic))) {
+      EmbeddedKafka.pollUntil(
           consumer,
           records -> {
             kafka.forEach(records, r -> log.info("record {}", r.value()));

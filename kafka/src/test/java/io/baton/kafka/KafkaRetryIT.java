@@ -1,5 +1,6 @@
 package io.baton.kafka;
 
+import io.baton.testing.EmbeddedKafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baton.Baton;
@@ -31,10 +32,10 @@ class KafkaRetryIT {
 
   @Test
   void retry_topic_then_dlt_keep_the_id_and_one_copy_of_each_diagnostic_header() throws Exception {
-    String orders = KafkaBroker.topics("orders").get(0);
-    KafkaBroker.createTopics(orders + ".retry", orders + ".DLT");
+    String orders = EmbeddedKafka.topics("orders").get(0);
+    EmbeddedKafka.createTopics(orders + ".retry", orders + ".DLT");
     Correlation order = Correlation.newRoot();
-    try (Producer<String, String> producer = kafka.producer(KafkaBroker.rawProducer())) {
+    try (Producer<String, String> producer = kafka.producer(EmbeddedKafka.rawProducer())) {
       try (CorrelationScope scope = Baton.open(order)) {
         producer.send(new ProducerRecord<>(orders, "order-9", "pay 99 EUR")).get(30, TimeUnit.SECONDS);
       }
@@ -47,8 +48,8 @@ class KafkaRetryIT {
               },
               producer,
               RetryPolicy.newBuilder().attempts(3).retryHops(5).build());
-      try (Consumer<String, String> worker = kafka.consumer(KafkaBroker.rawConsumer(orders, orders + ".retry"));
-          Consumer<String, String> deadLetters = kafka.consumer(KafkaBroker.rawConsumer(orders + ".DLT"))) {
+      try (Consumer<String, String> worker = kafka.consumer(EmbeddedKafka.rawConsumer(orders, orders + ".retry"));
+          Consumer<String, String> deadLetters = kafka.consumer(EmbeddedKafka.rawConsumer(orders + ".DLT"))) {
         List<ConsumerRecord<String, String>> dead = new java.util.ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (dead.isEmpty() && System.nanoTime() < deadline) {

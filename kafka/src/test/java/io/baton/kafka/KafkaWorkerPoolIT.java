@@ -1,5 +1,6 @@
 package io.baton.kafka;
 
+import io.baton.testing.EmbeddedKafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baton.Baton;
@@ -37,9 +38,9 @@ class KafkaWorkerPoolIT {
 
   @Test
   void four_workers_five_thousand_records_ten_percent_throwing_never_mix_ids() throws Exception {
-    String topic = KafkaBroker.topics("work").get(0);
+    String topic = EmbeddedKafka.topics("work").get(0);
     Map<String, String> idByKey = new ConcurrentHashMap<>();
-    try (Producer<String, String> producer = kafka.producer(KafkaBroker.rawProducer())) {
+    try (Producer<String, String> producer = kafka.producer(EmbeddedKafka.rawProducer())) {
       for (int i = 0; i < RECORDS; i++) {
         try (CorrelationScope scope = Baton.openNew()) {
           String key = "r" + i;
@@ -53,8 +54,8 @@ class KafkaWorkerPoolIT {
     ExecutorService workers = Executors.newFixedThreadPool(4);
     AtomicInteger leaks = new AtomicInteger();
     List<Future<?>> tasks = new ArrayList<>();
-    try (Consumer<String, String> consumer = kafka.consumer(KafkaBroker.rawConsumer(topic))) {
-      KafkaBroker.pollUntil(
+    try (Consumer<String, String> consumer = kafka.consumer(EmbeddedKafka.rawConsumer(topic))) {
+      EmbeddedKafka.pollUntil(
           consumer,
           records -> {
             for (ConsumerRecord<String, String> record : records) {

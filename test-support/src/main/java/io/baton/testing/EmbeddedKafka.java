@@ -1,4 +1,4 @@
-package io.baton.kafka;
+package io.baton.testing;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,14 +22,18 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
-/** One real single-node KRaft broker per test JVM, started on first use from Kafka's test kit. */
-final class KafkaBroker {
+/**
+ * One real single-node KRaft broker per test JVM, started on first use from Kafka's test kit.
+ * Modules that use it add {@code org.apache.kafka:kafka-test-common-runtime} to their test
+ * dependencies (it is optional here, so that other modules do not carry Kafka).
+ */
+public final class EmbeddedKafka {
 
   private static KafkaClusterTestKit cluster;
 
-  private KafkaBroker() {}
+  private EmbeddedKafka() {}
 
-  static synchronized String bootstrapServers() {
+  public static synchronized String bootstrapServers() {
     if (cluster == null) {
       try {
         cluster =
@@ -64,7 +68,7 @@ final class KafkaBroker {
   }
 
   /** Creates topics with a fresh suffix, so tests never share data; returns their names. */
-  static List<String> topics(String... names) throws ExecutionException, InterruptedException {
+  public static List<String> topics(String... names) throws ExecutionException, InterruptedException {
     String suffix = "-" + UUID.randomUUID().toString().substring(0, 8);
     List<String> topics = new ArrayList<>();
     for (String name : names) {
@@ -75,7 +79,7 @@ final class KafkaBroker {
   }
 
   /** Creates topics with exactly these names. */
-  static void createTopics(String... names) throws ExecutionException, InterruptedException {
+  public static void createTopics(String... names) throws ExecutionException, InterruptedException {
     List<NewTopic> newTopics = new ArrayList<>();
     for (String name : names) {
       newTopics.add(new NewTopic(name, 1, (short) 1));
@@ -85,7 +89,7 @@ final class KafkaBroker {
     }
   }
 
-  static Map<String, Object> producerConfig() {
+  public static Map<String, Object> producerConfig() {
     Map<String, Object> config = new HashMap<>();
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
     config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -94,7 +98,7 @@ final class KafkaBroker {
     return config;
   }
 
-  static Map<String, Object> consumerConfig() {
+  public static Map<String, Object> consumerConfig() {
     Map<String, Object> config = new HashMap<>();
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
     config.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
@@ -104,18 +108,18 @@ final class KafkaBroker {
     return config;
   }
 
-  static KafkaProducer<String, String> rawProducer() {
+  public static KafkaProducer<String, String> rawProducer() {
     return new KafkaProducer<>(producerConfig());
   }
 
-  static KafkaConsumer<String, String> rawConsumer(String... topics) {
+  public static KafkaConsumer<String, String> rawConsumer(String... topics) {
     KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig());
     consumer.subscribe(List.of(topics));
     return consumer;
   }
 
   /** Polls, handing each batch to {@code handler}, until {@code count} records came (30 s at most). */
-  static List<ConsumerRecord<String, String>> pollUntil(
+  public static List<ConsumerRecord<String, String>> pollUntil(
       Consumer<String, String> consumer,
       java.util.function.Consumer<ConsumerRecords<String, String>> handler,
       int count) {
