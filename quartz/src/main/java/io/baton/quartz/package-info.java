@@ -1,2 +1,0 @@
-/** Quartz jobs tagged with the correlation that scheduled them. */
-package io.baton.quartz;
