@@ -1,5 +1,6 @@
 package io.baton.jms;
 
+import io.baton.testing.EmbeddedArtemis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baton.Baton;
@@ -50,7 +51,7 @@ class JmsCorrelationIT {
 
   @Test
   void classic_api_listener_over_tcp_logs_under_the_senders_id() throws Exception {
-    ConnectionFactory factory = jms.connectionFactory(ArtemisBroker.tcp());
+    ConnectionFactory factory = jms.connectionFactory(EmbeddedArtemis.tcp());
     Correlation order = Correlation.newRoot();
     BlockingQueue<String> seen = new LinkedBlockingQueue<>();
     try (Connection connection = factory.createConnection()) {
@@ -74,7 +75,7 @@ class JmsCorrelationIT {
 
   @Test
   void simplified_api_carries_a_child_and_its_parent() throws Exception {
-    ConnectionFactory factory = jms.connectionFactory(ArtemisBroker.inVm());
+    ConnectionFactory factory = jms.connectionFactory(EmbeddedArtemis.inVm());
     Correlation order = Correlation.newRoot();
     Correlation child;
     BlockingQueue<String> seen = new LinkedBlockingQueue<>();
@@ -99,7 +100,7 @@ class JmsCorrelationIT {
 
   @Test
   void one_jms_producer_reused_across_requests_sends_each_requests_id() throws Exception {
-    ConnectionFactory factory = jms.connectionFactory(ArtemisBroker.inVm());
+    ConnectionFactory factory = jms.connectionFactory(EmbeddedArtemis.inVm());
     Correlation first = Correlation.newRoot();
     Correlation second = Correlation.of("second-request-000000001", first.id());
     Correlation third = Correlation.newRoot();
@@ -125,7 +126,7 @@ class JmsCorrelationIT {
 
   @Test
   void receive_loop_opens_each_message_by_hand_and_no_context_gives_a_fresh_id() throws Exception {
-    ConnectionFactory factory = jms.connectionFactory(ArtemisBroker.inVm());
+    ConnectionFactory factory = jms.connectionFactory(EmbeddedArtemis.inVm());
     try (JMSContext context = factory.createContext()) {
       Queue queue = context.createQueue(queueName());
       context.createProducer().send(queue, "no context");
@@ -149,7 +150,7 @@ class JmsCorrelationIT {
     values.put("crlf", "c3a8f2d1-9b24\r\n2026-11-21 INFO forged");
     values.put("int", 42);
     values.put("boolean", true);
-    ConnectionFactory raw = ArtemisBroker.inVm();
+    ConnectionFactory raw = EmbeddedArtemis.inVm();
     String name = queueName();
     try (JMSContext context = raw.createContext()) {
       Queue queue = context.createQueue(name);
@@ -187,7 +188,7 @@ class JmsCorrelationIT {
   @Test
   void forwarding_a_received_message_keeps_its_id_and_fixes_a_bad_one_without_losing_properties()
       throws Exception {
-    ConnectionFactory factory = jms.connectionFactory(ArtemisBroker.inVm());
+    ConnectionFactory factory = jms.connectionFactory(EmbeddedArtemis.inVm());
     Correlation order = Correlation.newRoot();
     try (Connection connection = factory.createConnection()) {
       connection.start();
@@ -200,7 +201,7 @@ class JmsCorrelationIT {
       }
       TextMessage bad = session.createTextMessage("bad");
       bad.setStringProperty("tenant", "acme");
-      ConnectionFactory raw = ArtemisBroker.inVm();
+      ConnectionFactory raw = EmbeddedArtemis.inVm();
       try (JMSContext plain = raw.createContext()) {
         bad.setStringProperty("correlation_id", "bad id");
         plain.createProducer().send(plain.createQueue(inbox.getQueueName()), bad);
@@ -228,7 +229,7 @@ class JmsCorrelationIT {
   @Test
   void jms_correlation_id_is_left_to_request_reply_unless_the_fallback_is_on() throws Exception {
     String requestReplyId = "reply-to-order-000000042";
-    try (JMSContext context = ArtemisBroker.inVm().createContext()) {
+    try (JMSContext context = EmbeddedArtemis.inVm().createContext()) {
       Queue queue = context.createQueue(queueName());
       TextMessage request = context.createTextMessage("request");
       request.setJMSCorrelationID(requestReplyId);
@@ -239,7 +240,7 @@ class JmsCorrelationIT {
       JmsCorrelation fallback = JmsCorrelation.newBuilder().readJmsCorrelationId(true).build();
       assertThat(fallback.extract(received).id()).isEqualTo(requestReplyId);
     }
-    try (JMSContext context = jms.connectionFactory(ArtemisBroker.inVm()).createContext()) {
+    try (JMSContext context = jms.connectionFactory(EmbeddedArtemis.inVm()).createContext()) {
       Queue queue = context.createQueue(queueName());
       TextMessage reply = context.createTextMessage("reply");
       reply.setJMSCorrelationID("short-req-1");

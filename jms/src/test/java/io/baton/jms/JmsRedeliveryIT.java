@@ -1,5 +1,6 @@
 package io.baton.jms;
 
+import io.baton.testing.EmbeddedArtemis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baton.Baton;
@@ -40,7 +41,7 @@ class JmsRedeliveryIT {
   @Test
   void transacted_rollbacks_keep_the_id_then_the_dlq_consumer_logs_it_with_the_origin()
       throws Exception {
-    ConnectionFactory factory = jms.connectionFactory(ArtemisBroker.inVm());
+    ConnectionFactory factory = jms.connectionFactory(EmbeddedArtemis.inVm());
     String name = "audit-" + UUID.randomUUID();
     Correlation order = Correlation.newRoot();
     try (Connection connection = factory.createConnection()) {
@@ -53,7 +54,7 @@ class JmsRedeliveryIT {
       }
 
       MessageConsumer consumer = session.createConsumer(queue);
-      for (int attempt = 1; attempt <= ArtemisBroker.MAX_DELIVERY_ATTEMPTS; attempt++) {
+      for (int attempt = 1; attempt <= EmbeddedArtemis.MAX_DELIVERY_ATTEMPTS; attempt++) {
         Message message = consumer.receive(10_000);
         assertThat(message).isNotNull();
         try (CorrelationScope scope = jms.open(message)) {
@@ -65,7 +66,7 @@ class JmsRedeliveryIT {
 
       Session dlqSession = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
       CountDownLatch dead = new CountDownLatch(1);
-      dlqSession.createConsumer(dlqSession.createQueue(ArtemisBroker.DLQ)).setMessageListener(message -> {
+      dlqSession.createConsumer(dlqSession.createQueue(EmbeddedArtemis.DLQ)).setMessageListener(message -> {
         try {
           if ("audit order".equals(((TextMessage) message).getText())) {
             log.warn("dead letter");
@@ -88,7 +89,7 @@ class JmsRedeliveryIT {
 
   @Test
   void client_acknowledge_recover_redelivers_under_the_same_id() throws Exception {
-    ConnectionFactory factory = jms.connectionFactory(ArtemisBroker.tcp());
+    ConnectionFactory factory = jms.connectionFactory(EmbeddedArtemis.tcp());
     Correlation order = Correlation.newRoot();
     try (Connection connection = factory.createConnection()) {
       connection.start();
@@ -118,7 +119,7 @@ class JmsRedeliveryIT {
   @Test
   void four_sessions_five_thousand_messages_ten_percent_throwing_never_mix_ids() throws Exception {
     int messages = 5_000;
-    ConnectionFactory factory = jms.connectionFactory(ArtemisBroker.inVm());
+    ConnectionFactory factory = jms.connectionFactory(EmbeddedArtemis.inVm());
     String name = "load-" + UUID.randomUUID();
     Map<String, String> idByBody = new ConcurrentHashMap<>();
     Map<String, Boolean> done = new ConcurrentHashMap<>();
@@ -152,7 +153,7 @@ class JmsRedeliveryIT {
           finished.countDown();
         }
       });
-      plain = ArtemisBroker.inVm().createConnection();
+      plain = EmbeddedArtemis.inVm().createConnection();
       for (int s = 0; s < 4; s++) {
         Session session = plain.createSession(false, Session.AUTO_ACKNOWLEDGE);
         session.createConsumer(session.createQueue(name)).setMessageListener(message -> {

@@ -1,4 +1,4 @@
-package io.baton.jms;
+package io.baton.testing;
 
 import jakarta.jms.ConnectionFactory;
 import java.io.IOException;
@@ -17,19 +17,20 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 /**
  * One embedded ActiveMQ Artemis per test JVM, persistence off, with an in-VM acceptor and a TCP
  * acceptor on a free localhost port. Every address dead-letters to {@code DLQ} after {@value
- * #MAX_DELIVERY_ATTEMPTS} attempts.
+ * #MAX_DELIVERY_ATTEMPTS} attempts. Modules that use it add {@code artemis-server} and {@code
+ * artemis-jakarta-client} to their test dependencies (optional here).
  */
-final class ArtemisBroker {
+public final class EmbeddedArtemis {
 
-  static final int MAX_DELIVERY_ATTEMPTS = 3;
-  static final String DLQ = "DLQ";
+  public static final int MAX_DELIVERY_ATTEMPTS = 3;
+  public static final String DLQ = "DLQ";
 
   private static EmbeddedActiveMQ server;
   private static int tcpPort;
 
-  private ArtemisBroker() {}
+  private EmbeddedArtemis() {}
 
-  static synchronized void start() throws Exception {
+  public static synchronized void start() throws Exception {
     if (server != null) {
       return;
     }
@@ -69,13 +70,13 @@ final class ArtemisBroker {
   }
 
   /** A plain (unwrapped) Artemis connection factory over the in-VM acceptor. */
-  static ConnectionFactory inVm() throws Exception {
+  public static ConnectionFactory inVm() throws Exception {
     start();
     return new ActiveMQConnectionFactory("vm://0");
   }
 
   /** A plain (unwrapped) Artemis connection factory over TCP. */
-  static ConnectionFactory tcp() throws Exception {
+  public static ConnectionFactory tcp() throws Exception {
     start();
     return new ActiveMQConnectionFactory("tcp://127.0.0.1:" + tcpPort);
   }
