@@ -35,6 +35,15 @@ public final class Baton {
     return Optional.ofNullable(ContextScope.current());
   }
 
+  /**
+   * {@code text} from a message (an exception message, a queue name) made fit for a log line or
+   * a header: at most 255 characters, control, formatting and line-separator characters replaced
+   * by {@code ?}. What Baton itself applies to every extra MDC field.
+   */
+  public static String printable(String text) {
+    return text == null ? null : Ids.printable(text);
+  }
+
   /** Makes {@code correlation} current on this thread, and in the MDC, until the scope closes. */
   public static CorrelationScope open(Correlation correlation) {
     Objects.requireNonNull(correlation, "correlation");

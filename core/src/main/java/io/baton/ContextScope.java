@@ -55,19 +55,22 @@ final class ContextScope implements CorrelationScope {
       Correlation correlation, String idKey, String parentKey, String... keyValues) {
     String[] fields = NO_FIELDS;
     if (keyValues.length > 0) {
+      // Check every pair before touching the MDC, so that a bad call leaves nothing behind.
       if (keyValues.length % 2 != 0) {
         throw new IllegalArgumentException("MDC fields come in key, value pairs");
       }
-      fields = keyValues.clone();
-      for (int i = 0; i < fields.length; i += 2) {
-        String key = Objects.requireNonNull(fields[i], "MDC key");
+      for (int i = 0; i < keyValues.length; i += 2) {
+        String key = Objects.requireNonNull(keyValues[i], "MDC key");
         if (key.equals(idKey) || key.equals(parentKey)) {
           throw new IllegalArgumentException(key + " is the correlation's own MDC key");
         }
+      }
+      fields = keyValues.clone();
+      for (int i = 0; i < fields.length; i += 2) {
         String value = fields[i + 1];
-        fields[i + 1] = value == null ? NOT_SET : MDC.get(key);
+        fields[i + 1] = value == null ? NOT_SET : MDC.get(fields[i]);
         if (value != null) {
-          MDC.put(key, Ids.printable(value));
+          MDC.put(fields[i], Ids.printable(value));
         }
       }
     }

@@ -175,7 +175,16 @@ public final class CorrelationPropagator {
    * throws.
    */
   public <C> Correlation extract(C carrier, Getter<C> getter) {
-    return extract(carrier, getter, null);
+    return extract(carrier, getter, null, null);
+  }
+
+  /**
+   * Like {@link #extract(Object, Getter)}, with a last resort: when neither {@link #idHeader()}
+   * nor any alias is present, {@code fallbackId} (e.g. a request/reply correlation property) is
+   * used if it is a valid ID; the parent is read as usual. An invalid fallback counts as missing.
+   */
+  public <C> Correlation extract(C carrier, Getter<C> getter, String fallbackId) {
+    return extract(carrier, getter, null, fallbackId);
   }
 
   /**
@@ -184,12 +193,12 @@ public final class CorrelationPropagator {
    * invalid parent is removed. Whatever the carrier is forwarded to then carries the same ID.
    */
   public <C> Correlation normalize(C carrier, Getter<C> getter, Setter<C> setter) {
-    return extract(carrier, getter, Objects.requireNonNull(setter, "setter"));
+    return extract(carrier, getter, Objects.requireNonNull(setter, "setter"), null);
   }
 
   /** Extracts the carrier's correlation and opens a scope for it. */
   public <C> CorrelationScope open(C carrier, Getter<C> getter) {
-    return open(extract(carrier, getter, null));
+    return open(extract(carrier, getter, null, null));
   }
 
   /** Makes {@code correlation} current, under this propagator's MDC keys, until the scope closes. */
@@ -212,12 +221,16 @@ public final class CorrelationPropagator {
     return ContextScope.open(correlation, idMdcKey, parentMdcKey, mdcFields);
   }
 
-  private <C> Correlation extract(C carrier, Getter<C> getter, Setter<C> fixer) {
+  private <C> Correlation extract(
+      C carrier, Getter<C> getter, Setter<C> fixer, String fallbackId) {
     String header = idHeader;
     String id = read(carrier, getter, idHeader);
     for (int i = 0; id == null && i < aliases.length; i++) {
       id = read(carrier, getter, aliases[i]);
       header = aliases[i];
+    }
+    if (id == null && Ids.isValid(fallbackId)) {
+      id = fallbackId;
     }
     if (id == null || !Ids.isValid(id)) {
       Correlation fresh = newRoot();

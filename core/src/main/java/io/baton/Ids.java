@@ -51,12 +51,16 @@ final class Ids {
   static final int MAX_FIELD_LENGTH = 255;
 
   /**
-   * {@code value} fit for a log line: at most {@value #MAX_FIELD_LENGTH} characters, control and
-   * formatting characters (CR, LF, ESC, bidi overrides...) replaced by {@code ?}. Message
+   * {@code value} fit for a log line: at most {@value #MAX_FIELD_LENGTH} characters, control,
+   * formatting and line/paragraph separator characters (CR, LF, ESC, bidi overrides, U+2028...)
+   * replaced by {@code ?}. Message
    * metadata can be forged by whoever publishes, so none of it reaches the MDC raw.
    */
   static String printable(String value) {
     int length = Math.min(value.length(), MAX_FIELD_LENGTH);
+    if (length < value.length() && Character.isHighSurrogate(value.charAt(length - 1))) {
+      length--; // never cut a surrogate pair in half
+    }
     for (int i = 0; i < length; i++) {
       if (!isPrintable(value.charAt(i))) {
         StringBuilder out = new StringBuilder(length).append(value, 0, i);
@@ -71,7 +75,11 @@ final class Ids {
   }
 
   private static boolean isPrintable(char c) {
-    return !Character.isISOControl(c) && Character.getType(c) != Character.FORMAT;
+    int type = Character.getType(c);
+    return !Character.isISOControl(c)
+        && type != Character.FORMAT
+        && type != Character.LINE_SEPARATOR
+        && type != Character.PARAGRAPH_SEPARATOR;
   }
 
   /**

@@ -330,9 +330,26 @@ class CorrelationPropagatorTest {
     Correlation c = Correlation.of(ID, null);
     assertThatThrownBy(() -> propagator.open(c, "only_a_key"))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> propagator.open(c, "correlation_id", "x"))
+    assertThatThrownBy(() -> propagator.open(c, "tenant", "acme", "correlation_id", "x"))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> propagator.open(c, "tenant", "acme", null, "x"))
+        .isInstanceOf(NullPointerException.class);
+    assertThat(MDC.get("tenant")).as("a rejected call leaves nothing behind").isNull();
     assertThat(MDC.get("correlation_id")).isNull();
+  }
+
+  @Test
+  void fallback_id_is_used_only_after_the_header_and_aliases_and_keeps_the_parent() {
+    headers.put("parent_correlation_id", PARENT);
+    assertThat(propagator.extract(headers, GET, "reply-to-request-000001"))
+        .isEqualTo(Correlation.of("reply-to-request-000001", PARENT));
+
+    headers.put("X-Correlation-ID", ID);
+    assertThat(propagator.extract(headers, GET, "reply-to-request-000001").id()).isEqualTo(ID);
+
+    headers.clear();
+    assertThat(propagator.extract(headers, GET, "short").id()).isNotEqualTo("short");
+    assertThat(logs.lines()).as("an unusable fallback is just missing").isEmpty();
   }
 
   // --- configuration

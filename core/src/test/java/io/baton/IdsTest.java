@@ -36,5 +36,7 @@ class IdsTest {
     assertThat(Ids.printable("orders\r\n\u001b[31m\u202eforged")).isEqualTo("orders???[31m?forged");
     assertThat(Ids.printable("q".repeat(1000))).hasSize(255);
     assertThat(Ids.printable("\u00e9t\u00e9")).isEqualTo("\u00e9t\u00e9");
+    assertThat(Ids.printable("a\u2028b\u2029c")).isEqualTo("a?b?c");
+    assertThat(Ids.printable("q".repeat(254) + "\ud83d\ude00")).hasSize(254);
   }
 }

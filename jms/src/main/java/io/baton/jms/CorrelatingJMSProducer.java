@@ -295,9 +295,25 @@ final class CorrelatingJMSProducer implements JMSProducer {
     return delegate.getJMSReplyTo();
   }
 
+  /** The ID this wrapper last put on the producer; any other valid ID there is the caller's. */
+  private String stamped;
+
   /** Sends of a body: the message is made by the provider, so the properties go on the producer. */
   private void stampCurrent() {
-    jms.propagator().inject(delegate, NOTHING, PROPERTIES);
+    String present = idOnProducer();
+    if (present != null && !present.equals(stamped) && Correlation.isValidId(present)) {
+      return; // set by the caller on this producer: kept, like a valid ID on a message
+    }
+    stamped = jms.propagator().inject(delegate, NOTHING, PROPERTIES).id();
+  }
+
+  private String idOnProducer() {
+    try {
+      Object value = delegate.getObjectProperty(jms.propagator().idHeader());
+      return value instanceof String ? (String) value : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   /**
@@ -307,6 +323,7 @@ final class CorrelatingJMSProducer implements JMSProducer {
   private void stampIfStamped(Correlation correlation) {
     if (delegate.propertyExists(jms.propagator().idHeader())) {
       jms.propagator().write(delegate, PROPERTIES, correlation);
+      stamped = correlation.id();
     }
   }
 

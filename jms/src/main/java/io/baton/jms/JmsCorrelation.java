@@ -95,13 +95,8 @@ public final class JmsCorrelation {
 
   /** The correlation a message carries (a fresh root when it carries none, or an invalid one). */
   public Correlation extract(Message message) {
-    if (readJmsCorrelationId && JmsProperties.text(message, propagator.idHeader()) == null) {
-      String fallback = jmsCorrelationId(message);
-      if (Correlation.isValidId(fallback)) {
-        return Correlation.of(fallback, null);
-      }
-    }
-    return propagator.extract(message, JmsProperties.GETTER);
+    String fallback = readJmsCorrelationId ? jmsCorrelationId(message) : null;
+    return propagator.extract(message, JmsProperties.GETTER, fallback);
   }
 
   /** The correlation this instance applies. */

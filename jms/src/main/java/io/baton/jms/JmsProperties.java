@@ -7,6 +7,9 @@ import jakarta.jms.MessageNotWriteableException;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * JMS message properties as a carrier. Names that are not JMS identifiers (such as the HTTP-style
@@ -70,16 +73,24 @@ final class JmsProperties {
     }
     message.clearProperties();
     for (Map.Entry<String, Object> property : properties.entrySet()) {
-      if (property.getKey().startsWith("JMSX")) {
-        continue; // provider-set, such as JMSXDeliveryCount; not the application's to set
+      if (PROVIDER_SET.contains(property.getKey())) {
+        continue; // the provider sets these; JMSXGroupID / JMSXGroupSeq are the application's
       }
       try {
         message.setObjectProperty(property.getKey(), property.getValue());
       } catch (JMSException | RuntimeException e) {
-        // a provider-reserved name it will not take back; the rest still goes on
+        LOG.warn("Could not keep property {} of a forwarded message ({})",
+            property.getKey(), e.getClass().getName());
       }
     }
   }
+
+  /** JMSX properties the provider sets on send or receive (JMS 3.1, 3.5.9). */
+  private static final Set<String> PROVIDER_SET = Set.of(
+      "JMSXUserID", "JMSXAppID", "JMSXDeliveryCount", "JMSXProducerTXID",
+      "JMSXConsumerTXID", "JMSXRcvTimestamp", "JMSXState");
+
+  private static final Logger LOG = LoggerFactory.getLogger("io.baton.jms");
 
   static boolean isIdentifier(String name) {
     if (name.isEmpty() || !Character.isJavaIdentifierStart(name.charAt(0))) {

@@ -125,6 +125,20 @@ class JmsCorrelationIT {
   }
 
   @Test
+  void a_valid_id_the_caller_set_on_a_jms_producer_is_kept() throws Exception {
+    ConnectionFactory factory = jms.connectionFactory(EmbeddedArtemis.inVm());
+    try (JMSContext context = factory.createContext()) {
+      Queue queue = context.createQueue(queueName());
+      var producer = context.createProducer().setProperty("correlation_id", "set-by-the-caller-0001");
+      try (CorrelationScope scope = Baton.openNew()) {
+        producer.send(queue, "forwarded");
+      }
+      assertThat(context.createConsumer(queue).receive(10_000).getStringProperty("correlation_id"))
+          .isEqualTo("set-by-the-caller-0001");
+    }
+  }
+
+  @Test
   void receive_loop_opens_each_message_by_hand_and_no_context_gives_a_fresh_id() throws Exception {
     ConnectionFactory factory = jms.connectionFactory(EmbeddedArtemis.inVm());
     try (JMSContext context = factory.createContext()) {
@@ -201,6 +215,8 @@ class JmsCorrelationIT {
       }
       TextMessage bad = session.createTextMessage("bad");
       bad.setStringProperty("tenant", "acme");
+      bad.setStringProperty("JMSXGroupID", "order-42");
+      bad.setIntProperty("JMSXGroupSeq", 3);
       ConnectionFactory raw = EmbeddedArtemis.inVm();
       try (JMSContext plain = raw.createContext()) {
         bad.setStringProperty("correlation_id", "bad id");
@@ -222,6 +238,8 @@ class JmsCorrelationIT {
       Message forwarded = out.receive(10_000);
       assertThat(forwarded.getStringProperty("correlation_id")).isEqualTo(fresh.id());
       assertThat(forwarded.getStringProperty("tenant")).isEqualTo("acme");
+      assertThat(forwarded.getStringProperty("JMSXGroupID")).isEqualTo("order-42");
+      assertThat(forwarded.getIntProperty("JMSXGroupSeq")).isEqualTo(3);
       assertThat(((TextMessage) forwarded).getText()).isEqualTo("bad");
     }
   }

@@ -51,10 +51,19 @@ class JmsDelegationTest {
     List<Method> calls = new ArrayList<>();
     Object wrapped = WRAPPERS.get(type).apply(recording(type, calls));
 
-    method.invoke(wrapped, arguments(method));
+    Object result = method.invoke(wrapped, arguments(method));
 
     assertThat(calls).isNotEmpty();
     assertThat(calls.get(calls.size() - 1)).isEqualTo(method);
+    if (method.getReturnType() == type) {
+      assertThat(result).as("fluent or factory results stay wrapped").isNotNull();
+    }
+    if (result != null && WRAPPERS.containsKey(method.getReturnType())) {
+      assertThat(result.getClass().getSimpleName()).startsWith("Correlating");
+    }
+    if (type == JMSProducer.class && method.getReturnType() == JMSProducer.class) {
+      assertThat(result).isSameAs(wrapped);
+    }
   }
 
   static Object recording(Class<?> type, List<Method> calls) {

@@ -42,6 +42,24 @@ final class CorrelatingConsumer<K, V> implements Consumer<K, V> {
     return kafka.normalize(delegate.poll(timeout));
   }
 
+  /**
+   * kafka-clients 3.x's deprecated {@code poll(long)}: not in the 4.x interface this class is
+   * compiled against, but found by the JVM when a 3.x user calls it.
+   */
+  public ConsumerRecords<K, V> poll(long timeoutMs) {
+    return poll(Duration.ofMillis(timeoutMs));
+  }
+
+  /** kafka-clients 3.x's deprecated {@code committed(TopicPartition)}. */
+  public OffsetAndMetadata committed(TopicPartition partition) {
+    return delegate.committed(Set.of(partition)).get(partition);
+  }
+
+  /** kafka-clients 3.x's deprecated {@code committed(TopicPartition, Duration)}. */
+  public OffsetAndMetadata committed(TopicPartition partition, Duration timeout) {
+    return delegate.committed(Set.of(partition), timeout).get(partition);
+  }
+
   @Override
   public Set<TopicPartition> assignment() {
     return delegate.assignment();

@@ -71,6 +71,16 @@ final class CorrelatingProducer<K, V> implements Producer<K, V> {
     delegate.sendOffsetsToTransaction(offsets, groupMetadata);
   }
 
+  /**
+   * kafka-clients 3.x's deprecated {@code sendOffsetsToTransaction(Map, String)}: not in the 4.x
+   * interface, but found by the JVM when a 3.x user calls it.
+   */
+  @SuppressWarnings("deprecation")
+  public void sendOffsetsToTransaction(
+      Map<TopicPartition, OffsetAndMetadata> offsets, String consumerGroupId) {
+    delegate.sendOffsetsToTransaction(offsets, new ConsumerGroupMetadata(consumerGroupId));
+  }
+
   @Override
   public void commitTransaction() {
     delegate.commitTransaction();

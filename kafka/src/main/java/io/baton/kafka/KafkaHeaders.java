@@ -21,17 +21,34 @@ final class KafkaHeaders {
       new CorrelationPropagator.Setter<>() {
         @Override
         public void set(Headers headers, String key, String value) {
-          headers.remove(key);
+          removeIgnoringCase(headers, key);
           headers.add(key, value.getBytes(StandardCharsets.UTF_8));
         }
 
         @Override
         public void remove(Headers headers, String key) {
-          headers.remove(key);
+          removeIgnoringCase(headers, key);
         }
       };
 
   private KafkaHeaders() {}
+
+  /** Reads match names ignoring case, so writes replace every spelling of the name. */
+  private static void removeIgnoringCase(Headers headers, String key) {
+    headers.remove(key);
+    for (String other = anySpelling(headers, key); other != null; other = anySpelling(headers, key)) {
+      headers.remove(other);
+    }
+  }
+
+  private static String anySpelling(Headers headers, String key) {
+    for (Header header : headers) {
+      if (header.key().equalsIgnoreCase(key)) {
+        return header.key();
+      }
+    }
+    return null;
+  }
 
   static String lastValue(Headers headers, String key) {
     byte[] first = null;
@@ -75,9 +92,9 @@ final class KafkaHeaders {
     int ids = 0;
     int parents = 0;
     for (Header header : headers) {
-      if (header.key().equals(idHeader)) {
+      if (header.key().equalsIgnoreCase(idHeader)) {
         ids++;
-      } else if (header.key().equals(parentHeader)) {
+      } else if (header.key().equalsIgnoreCase(parentHeader)) {
         parents++;
       }
     }

@@ -35,7 +35,7 @@ public final class RetryPolicy {
   /** Header: class of the exception of the last failed attempt. */
   public static final String EXCEPTION_CLASS_HEADER = "baton_exception_class";
 
-  /** Header: message of that exception, at most 256 characters, control characters replaced. */
+  /** Header: message of that exception, at most 255 characters, made printable ({@code Baton.printable}). */
   public static final String EXCEPTION_MESSAGE_HEADER = "baton_exception_message";
 
   /** MDC key: the attempt number (1, 2, ...) while a record is handled by the retrying handler. */

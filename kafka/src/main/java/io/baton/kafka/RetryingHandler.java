@@ -9,6 +9,7 @@ import static io.baton.kafka.RetryPolicy.ORIGINAL_PARTITION_HEADER;
 import static io.baton.kafka.RetryPolicy.ORIGINAL_TOPIC_HEADER;
 import static io.baton.kafka.RetryPolicy.RETRY_HOPS_HEADER;
 
+import io.baton.Baton;
 import io.baton.Correlation;
 import io.baton.CorrelationPropagator;
 import io.baton.CorrelationScope;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
 final class RetryingHandler<K, V> implements java.util.function.Consumer<ConsumerRecord<K, V>> {
 
   private static final Logger LOG = LoggerFactory.getLogger("io.baton.kafka.retry");
-  private static final int MAX_MESSAGE = 256;
+  private static final int MAX_MESSAGE = 255;
 
   private final KafkaCorrelation kafka;
   private final RecordHandler<K, V> handler;
@@ -75,18 +76,23 @@ final class RetryingHandler<K, V> implements java.util.function.Consumer<Consume
 
   private void republish(ConsumerRecord<K, V> record, int attempts, Exception failure) {
     Headers in = record.headers();
-    String originalTopic = text(in, ORIGINAL_TOPIC_HEADER, record.topic());
-    int hops = number(in, RETRY_HOPS_HEADER);
+    // The baton_* headers are only believed on our own retry topic: anyone can publish headers,
+    // and they choose where the record goes next.
+    String claimed = KafkaHeaders.lastValue(in, ORIGINAL_TOPIC_HEADER);
+    boolean fromRetryTopic = claimed != null && record.topic().equals(policy.retryTopic(claimed));
+    String originalTopic = fromRetryTopic ? claimed : record.topic();
+    int hops = fromRetryTopic ? number(in, RETRY_HOPS_HEADER) : 0;
     boolean retry = hops < policy.retryHops();
     String target = retry ? policy.retryTopic(originalTopic) : policy.deadLetterTopic(originalTopic);
 
     Headers out = new RecordHeaders(in.toArray());
     KafkaHeaders.put(out, ORIGINAL_TOPIC_HEADER, originalTopic);
-    KafkaHeaders.put(
-        out, ORIGINAL_PARTITION_HEADER, text(in, ORIGINAL_PARTITION_HEADER, String.valueOf(record.partition())));
-    KafkaHeaders.put(
-        out, ORIGINAL_OFFSET_HEADER, text(in, ORIGINAL_OFFSET_HEADER, String.valueOf(record.offset())));
-    KafkaHeaders.put(out, ATTEMPTS_HEADER, String.valueOf(number(in, ATTEMPTS_HEADER) + attempts));
+    KafkaHeaders.put(out, ORIGINAL_PARTITION_HEADER, fromRetryTopic
+        ? String.valueOf(number(in, ORIGINAL_PARTITION_HEADER)) : String.valueOf(record.partition()));
+    KafkaHeaders.put(out, ORIGINAL_OFFSET_HEADER, fromRetryTopic
+        ? String.valueOf(longNumber(in, ORIGINAL_OFFSET_HEADER)) : String.valueOf(record.offset()));
+    int earlier = fromRetryTopic ? number(in, ATTEMPTS_HEADER) : 0;
+    KafkaHeaders.put(out, ATTEMPTS_HEADER, String.valueOf(earlier + attempts));
     KafkaHeaders.put(out, RETRY_HOPS_HEADER, String.valueOf(retry ? hops + 1 : hops));
     KafkaHeaders.put(out, EXCEPTION_CLASS_HEADER, failure.getClass().getName());
     KafkaHeaders.put(out, EXCEPTION_MESSAGE_HEADER, bounded(failure.getMessage()));
@@ -108,9 +114,13 @@ final class RetryingHandler<K, V> implements java.util.function.Consumer<Consume
         failure.getClass().getName());
   }
 
-  private static String text(Headers headers, String key, String fallback) {
+  private static long longNumber(Headers headers, String key) {
     String value = KafkaHeaders.lastValue(headers, key);
-    return value == null ? fallback : value;
+    try {
+      return value == null ? 0 : Math.max(0, Long.parseLong(value.trim()));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   private static int number(Headers headers, String key) {
@@ -129,12 +139,7 @@ final class RetryingHandler<K, V> implements java.util.function.Consumer<Consume
     if (message == null) {
       return "";
     }
-    int length = Math.min(message.length(), MAX_MESSAGE);
-    StringBuilder out = new StringBuilder(length);
-    for (int i = 0; i < length; i++) {
-      char c = message.charAt(i);
-      out.append(Character.isISOControl(c) ? ' ' : c);
-    }
-    return out.toString();
+    String printable = Baton.printable(message);
+    return printable.length() <= MAX_MESSAGE ? printable : printable.substring(0, MAX_MESSAGE);
   }
 }

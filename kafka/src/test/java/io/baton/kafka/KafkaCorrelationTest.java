@@ -218,6 +218,27 @@ class KafkaCorrelationTest {
   }
 
   @Test
+  void ids_under_differently_cased_names_settle_on_one_id_that_stays() {
+    ConsumerRecord<String, String> record = record("v");
+    record.headers().add("Correlation_ID", ID.getBytes(UTF_8));
+    record.headers().add("correlation_id", PARENT.getBytes(UTF_8));
+
+    ConsumerRecord<String, String> polled = poll(record).iterator().next();
+    String settled = header(polled.headers(), "correlation_id");
+    AtomicReference<String> inHandler = new AtomicReference<>();
+    kafka.forEach(new ConsumerRecords<>(Map.of(ORDERS, List.of(polled))), r -> inHandler.set(MDC.get("correlation_id")));
+
+    int spellings = 0;
+    for (Header header : polled.headers()) {
+      spellings += header.key().equalsIgnoreCase("correlation_id") ? 1 : 0;
+    }
+    assertThat(spellings).isEqualTo(1);
+    assertThat(inHandler).hasValue(settled);
+    assertThat(kafka.extract(polled).id()).isEqualTo(settled);
+    assertThat(logs.fromLogger("io.baton")).hasSize(1);
+  }
+
+  @Test
   void poll_collapses_agreeing_duplicated_ids_to_one() {
     ConsumerRecord<String, String> record = record("v");
     record.headers().add("correlation_id", ID.getBytes(UTF_8));
@@ -270,6 +291,22 @@ class KafkaCorrelationTest {
       assertThat(warnings.get(0).message().chars()).allMatch(c -> c >= 0x20 && c < 0x7f);
       assertThat(warnings.get(0).correlationId()).isEqualTo(id);
     }
+  }
+
+  @Test
+  void kafka_3_deprecated_methods_still_work_through_the_wrapper() {
+    MockConsumer<String, String> mock = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
+    mock.assign(List.of(ORDERS));
+    mock.updateBeginningOffsets(Map.of(ORDERS, 0L));
+    mock.addRecord(record("v"));
+    CorrelatingConsumer<String, String> wrapped = (CorrelatingConsumer<String, String>) kafka.consumer(mock);
+
+    ConsumerRecord<String, String> polled = wrapped.poll(0L).iterator().next();
+    mock.commitSync(Map.of(ORDERS, new org.apache.kafka.clients.consumer.OffsetAndMetadata(7)));
+
+    assertThat(count(polled.headers(), "correlation_id")).isEqualTo(1);
+    assertThat(wrapped.committed(ORDERS).offset()).isEqualTo(7);
+    assertThat(wrapped.committed(ORDERS, Duration.ofSeconds(1)).offset()).isEqualTo(7);
   }
 
   // --- per-record scopes

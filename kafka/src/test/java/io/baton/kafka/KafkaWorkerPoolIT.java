@@ -82,13 +82,18 @@ class KafkaWorkerPoolIT {
   }
 
   private void work(ConsumerRecord<String, String> record, AtomicInteger leaks) {
-    try (CorrelationScope scope = kafka.open(record)) {
-      try {
+    try {
+      try (CorrelationScope scope = kafka.open(record)) {
         log.info("processing {}", record.key());
         if (Integer.parseInt(record.key().substring(1)) % 10 == 0) {
-          throw new IllegalStateException("handler failed");
+          throw new IllegalStateException("handler failed"); // leaves the scope by exception
         }
-      } catch (IllegalStateException e) {
+      }
+    } catch (IllegalStateException e) {
+      if (MDC.get("correlation_id") != null) {
+        leaks.incrementAndGet();
+      }
+      try (CorrelationScope scope = kafka.open(record)) {
         log.warn("failed {}", record.key());
       }
     }

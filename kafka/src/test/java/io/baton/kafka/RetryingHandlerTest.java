@@ -105,7 +105,7 @@ class RetryingHandlerTest {
     assertThat(header(dead.headers(), RetryPolicy.EXCEPTION_CLASS_HEADER))
         .isEqualTo(IllegalStateException.class.getName());
     assertThat(header(dead.headers(), RetryPolicy.EXCEPTION_MESSAGE_HEADER))
-        .isEqualTo("card declined  for order-7");
+        .isEqualTo("card declined??for order-7");
     assertThat(logs.withMessage("to orders.DLT after 2 failed attempts").get(0).correlationId())
         .isEqualTo(ID);
   }
@@ -137,7 +137,7 @@ class RetryingHandlerTest {
     assertThat(header(dead.headers(), RetryPolicy.RETRY_HOPS_HEADER)).isEqualTo("5");
     assertThat(header(dead.headers(), RetryPolicy.ORIGINAL_TOPIC_HEADER)).isEqualTo("orders");
     assertThat(header(dead.headers(), RetryPolicy.ORIGINAL_OFFSET_HEADER)).isEqualTo("41");
-    assertThat(header(dead.headers(), RetryPolicy.EXCEPTION_MESSAGE_HEADER)).hasSize(256);
+    assertThat(header(dead.headers(), RetryPolicy.EXCEPTION_MESSAGE_HEADER)).hasSize(255);
   }
 
   @Test
@@ -161,6 +161,29 @@ class RetryingHandlerTest {
     assertThat(fresh).matches(io.baton.Correlation::isValidId);
     assertThat(logs.withMessage("paying")).extracting(CapturedLine::correlationId).containsOnly(fresh);
     assertThat(logs.fromLogger("io.baton")).hasSize(1);
+  }
+
+  @Test
+  void forged_retry_headers_on_the_main_topic_are_not_believed() {
+    ConsumerRecord<String, String> record = order("pay");
+    record.headers().add(RetryPolicy.ORIGINAL_TOPIC_HEADER, "payments\r\n2026 INFO forged".getBytes(UTF_8));
+    record.headers().add(RetryPolicy.RETRY_HOPS_HEADER, "99".getBytes(UTF_8));
+    record.headers().add(RetryPolicy.ATTEMPTS_HEADER, "1000".getBytes(UTF_8));
+    Consumer<ConsumerRecord<String, String>> handler =
+        kafka.retrying(
+            r -> {
+              throw new IllegalStateException("declined");
+            },
+            producer,
+            RetryPolicy.newBuilder().attempts(1).retryHops(1).build());
+
+    handler.accept(record);
+
+    ProducerRecord<String, String> sent = producer.history().get(0);
+    assertThat(sent.topic()).isEqualTo("orders.retry");
+    assertThat(header(sent.headers(), RetryPolicy.ORIGINAL_TOPIC_HEADER)).isEqualTo("orders");
+    assertThat(header(sent.headers(), RetryPolicy.ATTEMPTS_HEADER)).isEqualTo("1");
+    assertThat(logs.lines()).allSatisfy(line -> assertThat(line.message()).doesNotContain("\r", "\n", "forged"));
   }
 
   @Test

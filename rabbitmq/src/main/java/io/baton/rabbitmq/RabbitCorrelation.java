@@ -104,13 +104,9 @@ public final class RabbitCorrelation {
   /** The correlation a message carries (a fresh root when it carries none, or an invalid one). */
   public Correlation extract(AMQP.BasicProperties properties) {
     AmqpHeaders headers = new AmqpHeaders(properties == null ? null : properties.getHeaders());
-    if (readCorrelationIdProperty && AmqpHeaders.value(headers, propagator.idHeader()) == null) {
-      String fallback = properties == null ? null : properties.getCorrelationId();
-      if (Correlation.isValidId(fallback)) {
-        return Correlation.of(fallback, null);
-      }
-    }
-    return propagator.extract(headers, AmqpHeaders.GETTER);
+    String fallback =
+        readCorrelationIdProperty && properties != null ? properties.getCorrelationId() : null;
+    return propagator.extract(headers, AmqpHeaders.GETTER, fallback);
   }
 
   /**

@@ -48,18 +48,22 @@ final class RetryingDeliverCallback implements DeliverCallback {
     String[] fields = withAttempt(DeathFacts.mdcFields(headers), attempt);
     long tag = delivery.getEnvelope().getDeliveryTag();
     try (CorrelationScope scope = rabbit.propagator().open(correlation, fields)) {
+      Exception failure = null;
       try {
         handler.handle(delivery);
-        channel.basicAck(tag, false);
-        return;
       } catch (Exception e) {
+        failure = e;
         if (e instanceof InterruptedException) {
           Thread.currentThread().interrupt();
         }
-        String target = attempt < policy.maxAttempts() ? policy.retryQueue() : policy.parkingQueue();
-        LOG.warn("Attempt {} of {} failed; sending the message to {}", attempt, policy.maxAttempts(), target, e);
-        republish(delivery, headers, attempt, e, target, tag);
       }
+      if (failure == null) {
+        channel.basicAck(tag, false); // a failed ack is not a failed attempt: the broker redelivers
+        return;
+      }
+      String target = attempt < policy.maxAttempts() ? policy.retryQueue() : policy.parkingQueue();
+      LOG.warn("Attempt {} of {} failed; sending the message to {}", attempt, policy.maxAttempts(), target, failure);
+      republish(delivery, headers, attempt, failure, target, tag);
     }
   }
 
@@ -83,7 +87,19 @@ final class RetryingDeliverCallback implements DeliverCallback {
         Thread.currentThread().interrupt();
       }
       LOG.error("Could not send the message to {}; requeueing it", target, e);
+      requeue(tag);
+    }
+  }
+
+  /** Gives the delivery back; on a closed channel the broker requeues it anyway. */
+  private void requeue(long tag) {
+    if (!channel.isOpen()) {
+      return;
+    }
+    try {
       channel.basicNack(tag, false, true);
+    } catch (IOException | RuntimeException e) {
+      LOG.error("Could not requeue the message; the broker will when the channel closes", e);
     }
   }
 

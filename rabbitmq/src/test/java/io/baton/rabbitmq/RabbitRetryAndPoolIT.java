@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DeliverCallback;
 import com.rabbitmq.client.Delivery;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoveryListener;
@@ -135,27 +136,30 @@ class RabbitRetryAndPoolIT {
     CountDownLatch done = new CountDownLatch(messages);
     AtomicInteger leaks = new AtomicInteger();
     for (int c = 0; c < 4; c++) {
-      Channel channel = rabbit.channel(connection.createChannel());
-      channel.basicQos(10);
-      channel.basicConsume(work, false, (tag, delivery) -> {
+      Channel raw = connection.createChannel();
+      raw.basicQos(10);
+      // The handler is wrapped on its own, so that the thread's MDC can be checked right after
+      // each delivery's scope has closed (also when the handler threw).
+      DeliverCallback handler = rabbit.deliverCallback((tag, delivery) -> {
         String body = new String(delivery.getBody(), StandardCharsets.UTF_8);
-        channel.basicAck(delivery.getEnvelope().getDeliveryTag(), false);
-        done.countDown();
         log.info("handling {}", body);
+        raw.basicAck(delivery.getEnvelope().getDeliveryTag(), false);
         if (Integer.parseInt(body.substring(1)) % 10 == 0) {
           throw new IllegalStateException("handler failed for " + body);
         }
+      });
+      raw.basicConsume(work, false, (tag, delivery) -> {
+        try {
+          handler.handle(tag, delivery);
+        } finally {
+          if (MDC.get("correlation_id") != null) {
+            leaks.incrementAndGet();
+          }
+          done.countDown();
+        }
       }, tag -> {});
     }
-    // What each consumer thread holds between deliveries: checked on the same pool afterwards.
     assertThat(done.await(120, TimeUnit.SECONDS)).isTrue();
-    for (int i = 0; i < 16; i++) {
-      consumerThreads.submit(() -> {
-        if (MDC.get("correlation_id") != null) {
-          leaks.incrementAndGet();
-        }
-      }).get();
-    }
 
     assertThat(leaks).hasValue(0);
     List<CapturedLine> lines = logs.withMessage("handling m");

@@ -13,8 +13,13 @@ import org.slf4j.MDC;
  */
 public final class MdcLeakCheck implements AfterEachCallback {
 
-  /** The MDC keys Baton writes by default. */
-  public static final String[] KEYS = {"correlation_id", "parent_correlation_id"};
+  /** Every MDC key Baton writes: the correlation's and the per-message facts of each module. */
+  public static final String[] KEYS = {
+    "correlation_id", "parent_correlation_id",
+    "retry_attempt", "death_count", "death_reason", "death_queue",
+    "delivery_count", "original_destination",
+    "quartz_job", "quartz_trigger", "quartz_fire_id"
+  };
 
   @Override
   public void afterEach(ExtensionContext context) {
