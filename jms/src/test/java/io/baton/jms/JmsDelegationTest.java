@@ -2,6 +2,7 @@ package io.baton.jms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.baton.testing.Delegation;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSConsumer;
@@ -11,8 +12,6 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,8 +39,7 @@ class JmsDelegationTest {
 
   static Stream<Arguments> methods() {
     return WRAPPERS.keySet().stream()
-        .flatMap(type -> Stream.of(type.getMethods())
-            .filter(m -> !Modifier.isStatic(m.getModifiers()))
+        .flatMap(type -> Delegation.methods(type)
             .map(m -> Arguments.of(type.getSimpleName() + "." + m.getName(), type, m)));
   }
 
@@ -49,9 +47,9 @@ class JmsDelegationTest {
   @MethodSource("methods")
   void wrapper_delegates(String name, Class<?> type, Method method) throws Exception {
     List<Method> calls = new ArrayList<>();
-    Object wrapped = WRAPPERS.get(type).apply(recording(type, calls));
+    Object wrapped = WRAPPERS.get(type).apply(Delegation.recording(type, calls));
 
-    Object result = method.invoke(wrapped, arguments(method));
+    Object result = method.invoke(wrapped, Delegation.arguments(method, t -> null));
 
     assertThat(calls).isNotEmpty();
     assertThat(calls.get(calls.size() - 1)).isEqualTo(method);
@@ -64,61 +62,5 @@ class JmsDelegationTest {
     if (type == JMSProducer.class && method.getReturnType() == JMSProducer.class) {
       assertThat(result).isSameAs(wrapped);
     }
-  }
-
-  static Object recording(Class<?> type, List<Method> calls) {
-    return Proxy.newProxyInstance(
-        type.getClassLoader(),
-        new Class<?>[] {type},
-        (proxy, method, args) -> {
-          if (method.getDeclaringClass() == Object.class) {
-            return method.getName().equals("toString") ? "recording" : null;
-          }
-          if (calls != null) {
-            calls.add(method);
-          }
-          return primitiveDefault(method.getReturnType());
-        });
-  }
-
-  private static Object primitiveDefault(Class<?> type) {
-    if (type == long.class) {
-      return 0L;
-    }
-    if (type == int.class || type == short.class || type == byte.class) {
-      return type == int.class ? (Object) 0 : type == short.class ? (Object) (short) 0 : (Object) (byte) 0;
-    }
-    if (type == double.class) {
-      return 0d;
-    }
-    if (type == float.class) {
-      return 0f;
-    }
-    if (type == boolean.class) {
-      return false;
-    }
-    return null;
-  }
-
-  private static Object[] arguments(Method method) {
-    Class<?>[] types = method.getParameterTypes();
-    Object[] args = new Object[types.length];
-    for (int i = 0; i < types.length; i++) {
-      Class<?> type = types[i];
-      if (type.isPrimitive()) {
-        args[i] = primitiveDefault(type);
-      } else if (type == String.class || type == java.io.Serializable.class || type == Object.class) {
-        args[i] = "x";
-      } else if (type == byte[].class) {
-        args[i] = new byte[0];
-      } else if (type == Map.class) {
-        args[i] = Map.of();
-      } else if (type == Class.class) {
-        args[i] = String.class;
-      } else if (type.isInterface()) {
-        args[i] = recording(type, null);
-      }
-    }
-    return args;
   }
 }

@@ -1,13 +1,14 @@
 package io.baton.kafka;
 
+import static io.baton.testing.Delegation.arguments;
+import static io.baton.testing.Delegation.recording;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.baton.testing.Delegation;
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.lang.reflect.Proxy;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -18,27 +19,31 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every method of {@code Producer} and {@code Consumer} (of the kafka-clients version on the
- * class path) reaches the wrapped object. A recording proxy stands in for the client.
+ * class path) reaches the wrapped object, with the same arguments.
  */
 class DelegationTest {
 
   private static final KafkaCorrelation kafka = KafkaCorrelation.create();
+  private static final Function<Class<?>, Object> RETURNS =
+      type -> type == ConsumerRecords.class ? ConsumerRecords.empty() : null;
+  private static final Function<Class<?>, Object> ARGUMENTS =
+      type -> type == ProducerRecord.class ? new ProducerRecord<>("orders", "value") : null;
 
   static Stream<Method> producerMethods() {
-    return interfaceMethods(Producer.class);
+    return Delegation.methods(Producer.class);
   }
 
   static Stream<Method> consumerMethods() {
-    return interfaceMethods(Consumer.class);
+    return Delegation.methods(Consumer.class);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("producerMethods")
   void producer_wrapper_delegates(Method method) throws Exception {
     List<Method> calls = new ArrayList<>();
-    Producer<String, String> wrapped = kafka.producer(recording(Producer.class, calls));
+    Producer<String, String> wrapped = kafka.producer(recording(Producer.class, calls, RETURNS));
 
-    method.invoke(wrapped, arguments(method));
+    method.invoke(wrapped, arguments(method, ARGUMENTS));
 
     assertThat(calls).containsExactly(method);
   }
@@ -47,63 +52,10 @@ class DelegationTest {
   @MethodSource("consumerMethods")
   void consumer_wrapper_delegates(Method method) throws Exception {
     List<Method> calls = new ArrayList<>();
-    Consumer<String, String> wrapped = kafka.consumer(recording(Consumer.class, calls));
+    Consumer<String, String> wrapped = kafka.consumer(recording(Consumer.class, calls, RETURNS));
 
-    method.invoke(wrapped, arguments(method));
+    method.invoke(wrapped, arguments(method, ARGUMENTS));
 
     assertThat(calls).containsExactly(method);
-  }
-
-  private static Stream<Method> interfaceMethods(Class<?> type) {
-    return Stream.of(type.getMethods())
-        .filter(m -> !Modifier.isStatic(m.getModifiers()))
-        .filter(m -> m.getDeclaringClass() != Object.class);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <T> T recording(Class<T> type, List<Method> calls) {
-    return (T)
-        Proxy.newProxyInstance(
-            type.getClassLoader(),
-            new Class<?>[] {type},
-            (proxy, method, args) -> {
-              if (method.getDeclaringClass() == Object.class) {
-                return method.getName().equals("toString") ? "recording" : null;
-              }
-              calls.add(method);
-              return defaultValue(method.getReturnType());
-            });
-  }
-
-  private static Object defaultValue(Class<?> type) {
-    if (type == ConsumerRecords.class) {
-      return ConsumerRecords.empty();
-    }
-    if (type == long.class) {
-      return 0L;
-    }
-    if (type == int.class) {
-      return 0;
-    }
-    if (type == boolean.class) {
-      return false;
-    }
-    return null;
-  }
-
-  private static Object[] arguments(Method method) {
-    Class<?>[] types = method.getParameterTypes();
-    Object[] args = new Object[types.length];
-    for (int i = 0; i < types.length; i++) {
-      Class<?> type = types[i];
-      if (type == ProducerRecord.class) {
-        args[i] = new ProducerRecord<>("orders", "value");
-      } else if (type == Duration.class) {
-        args[i] = Duration.ZERO;
-      } else if (type.isPrimitive()) {
-        args[i] = defaultValue(type);
-      }
-    }
-    return args;
   }
 }
