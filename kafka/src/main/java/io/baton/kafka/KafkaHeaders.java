@@ -35,7 +35,7 @@ final class KafkaHeaders {
 
   /** Reads match names ignoring case, so writes replace every spelling of the name. */
   private static void removeIgnoringCase(Headers headers, String key) {
-    headers.remove(key);
+    // One scan when the name is absent, the common case on send; a remove per spelling otherwise.
     for (String other = anySpelling(headers, key); other != null; other = anySpelling(headers, key)) {
       headers.remove(other);
     }
