@@ -149,10 +149,10 @@ public final class CorrelationPropagator {
    * @return the correlation the carrier now carries
    */
   public <C> Correlation inject(C carrier, Getter<C> getter, Setter<C> setter) {
-    String existing = read(carrier, getter, idHeader);
+    CharSequence existing = read(carrier, getter, idHeader);
     if (Ids.isValid(existing)) {
-      String parent = read(carrier, getter, parentHeader);
-      return new Correlation(existing, Ids.isValid(parent) ? parent : null);
+      CharSequence parent = read(carrier, getter, parentHeader);
+      return new Correlation(existing.toString(), Ids.isValid(parent) ? parent.toString() : null);
     }
     Correlation current = ContextScope.current();
     Correlation correlation = current != null ? current : newRoot();
@@ -224,7 +224,7 @@ public final class CorrelationPropagator {
   private <C> Correlation extract(
       C carrier, Getter<C> getter, Setter<C> fixer, String fallbackId) {
     String header = idHeader;
-    String id = read(carrier, getter, idHeader);
+    CharSequence id = read(carrier, getter, idHeader);
     for (int i = 0; id == null && i < aliases.length; i++) {
       id = read(carrier, getter, aliases[i]);
       header = aliases[i];
@@ -242,14 +242,15 @@ public final class CorrelationPropagator {
       }
       return fresh;
     }
+    String validId = id.toString();
     if (fixer != null && header != idHeader) {
-      set(carrier, fixer, idHeader, id);
+      set(carrier, fixer, idHeader, validId);
     }
-    String parent = read(carrier, getter, parentHeader);
+    CharSequence parent = read(carrier, getter, parentHeader);
     if (parent == null || Ids.isValid(parent)) {
-      return new Correlation(id, parent);
+      return new Correlation(validId, parent == null ? null : parent.toString());
     }
-    Correlation withoutParent = new Correlation(id, null);
+    Correlation withoutParent = new Correlation(validId, null);
     warn("Dropped invalid {} ({})", parentHeader, parent, withoutParent);
     if (fixer != null) {
       remove(carrier, fixer, parentHeader);
@@ -258,7 +259,7 @@ public final class CorrelationPropagator {
   }
 
   /** Logs under {@code correlation}, so that the warning shows up in that correlation's trail. */
-  private void warn(String message, String header, String badValue, Correlation correlation) {
+  private void warn(String message, String header, CharSequence badValue, Correlation correlation) {
     if (LOG.isWarnEnabled()) {
       try (CorrelationScope scope = open(correlation)) {
         LOG.warn(message, header, Ids.describe(badValue));
@@ -276,7 +277,7 @@ public final class CorrelationPropagator {
     }
   }
 
-  private static <C> String read(C carrier, Getter<C> getter, String key) {
+  private static <C> CharSequence read(C carrier, Getter<C> getter, String key) {
     Object value;
     try {
       value = getter.get(carrier, key);
@@ -284,14 +285,11 @@ public final class CorrelationPropagator {
       LOG.warn("Could not read {} ({}); treating it as missing", key, e.getClass().getName());
       return null;
     }
-    if (value == null || value instanceof String) {
-      return (String) value;
+    if (value == null || value instanceof CharSequence) {
+      return (CharSequence) value;
     }
     if (value instanceof byte[]) {
-      return new String((byte[]) value, StandardCharsets.UTF_8);
-    }
-    if (value instanceof CharSequence) {
-      return value.toString();
+      return Ids.decode((byte[]) value);
     }
     LOG.warn("Ignored {} of type {}; treating it as missing", key, value.getClass().getSimpleName());
     return null;

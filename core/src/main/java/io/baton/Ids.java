@@ -1,5 +1,6 @@
 package io.baton;
 
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -47,6 +48,50 @@ final class Ids {
     return new UUID(msb, lsb).toString();
   }
 
+  /**
+   * UTF-8 bytes as text, reading a bounded amount: a value longer than any valid ID can be is
+   * never decoded whole, however large, so that a 1 MB header costs no more than a short one.
+   */
+  static CharSequence decode(byte[] bytes) {
+    return bytes.length <= MAX_LENGTH ? new String(bytes, StandardCharsets.UTF_8) : new Oversized(bytes);
+  }
+
+  /**
+   * A header value too long to be an ID: its length is the byte count, its characters those of
+   * its first {@value #MAX_LENGTH} bytes, decoded once on demand, which is all a description reads.
+   */
+  static final class Oversized implements CharSequence {
+    private final byte[] bytes;
+    private String start;
+
+    Oversized(byte[] bytes) {
+      this.bytes = bytes;
+    }
+
+    @Override
+    public int length() {
+      return bytes.length;
+    }
+
+    @Override
+    public char charAt(int index) {
+      if (start == null) {
+        start = new String(bytes, 0, MAX_LENGTH, StandardCharsets.UTF_8);
+      }
+      return index < start.length() ? start.charAt(index) : '\ufffd';
+    }
+
+    @Override
+    public CharSequence subSequence(int from, int to) {
+      throw new UnsupportedOperationException("not an ID");
+    }
+
+    @Override
+    public String toString() {
+      return "(" + bytes.length + " bytes)";
+    }
+  }
+
   /** Longest MDC field value taken from a message, e.g. a queue name (AMQP allows 255). */
   static final int MAX_FIELD_LENGTH = 255;
 
@@ -87,7 +132,7 @@ final class Ids {
    * #MAX_LENGTH} characters, every character outside {@code [A-Za-z0-9_-]} written as {@code
    * \\uXXXX}. Reads no more than that prefix, however long the value.
    */
-  static String describe(String value) {
+  static String describe(CharSequence value) {
     int length = value.length();
     int shown = Math.min(length, MAX_LENGTH);
     StringBuilder out = new StringBuilder(shown + 32);

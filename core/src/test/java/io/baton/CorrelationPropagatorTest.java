@@ -223,6 +223,26 @@ class CorrelationPropagatorTest {
   }
 
   @Test
+  void a_one_megabyte_value_costs_a_bounded_amount_of_work_and_logs_only_a_prefix() {
+    byte[] huge = "y".repeat(1 << 20).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Map<String, Object> carrier = new LinkedHashMap<>(Map.of("correlation_id", huge));
+    Getter<Map<String, Object>> raw = Map::get;
+    propagator.extract(carrier, raw); // warm up class loading and logging
+    logs.clear();
+
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long before = threads.getCurrentThreadAllocatedBytes();
+    Correlation fresh = propagator.extract(carrier, raw);
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+    assertThat(fresh.id()).matches(Correlation::isValidId);
+    assertThat(allocated).as("bytes allocated for one extraction").isLessThan(64 * 1024);
+    String warning = logs.fromLogger("io.baton").get(0).message();
+    assertThat(warning).contains("length 1048576, \"" + "y".repeat(64) + "\"...").hasSizeLessThan(200);
+  }
+
+  @Test
   void extract_treats_a_getter_that_throws_as_missing() {
     Correlation extracted =
         propagator.extract(

@@ -55,10 +55,10 @@ final class AmqpHeaders {
     return copy;
   }
 
-  /** The value for core to read: a LongString decoded, anything else as the table holds it. */
+  /** The value for core to read: a LongString as its bytes (core decodes), anything else as is. */
   static Object value(AmqpHeaders headers, String key) {
     Object value = lookup(headers.current(), key);
-    return value instanceof LongString ? asText(value) : value;
+    return value instanceof LongString ? ((LongString) value).getBytes() : value;
   }
 
   private static Object lookup(Map<String, Object> table, String key) {
