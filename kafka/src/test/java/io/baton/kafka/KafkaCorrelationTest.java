@@ -239,6 +239,21 @@ class KafkaCorrelationTest {
   }
 
   @Test
+  void an_alias_disagreeing_with_the_canonical_header_loses_and_an_invalid_parent_is_dropped() {
+    ConsumerRecord<String, String> record = record("v");
+    record.headers().add("X-Correlation-ID", "alias-value-000000000001".getBytes(UTF_8));
+    record.headers().add("correlation_id", ID.getBytes(UTF_8));
+    record.headers().add("parent_correlation_id", "${jndi:ldap://127.0.0.1/a}".getBytes(UTF_8));
+
+    ConsumerRecord<String, String> polled = poll(record).iterator().next();
+
+    assertThat(kafka.extract(polled)).isEqualTo(Correlation.of(ID, null));
+    assertThat(polled.headers().lastHeader("parent_correlation_id")).as("removed").isNull();
+    assertThat(logs.fromLogger("io.baton")).singleElement()
+        .satisfies(line -> assertThat(line.message()).startsWith("Dropped invalid parent_correlation_id").doesNotContain("${"));
+  }
+
+  @Test
   void poll_collapses_agreeing_duplicated_ids_to_one() {
     ConsumerRecord<String, String> record = record("v");
     record.headers().add("correlation_id", ID.getBytes(UTF_8));

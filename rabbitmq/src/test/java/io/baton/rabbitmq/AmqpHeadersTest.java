@@ -61,6 +61,21 @@ class AmqpHeadersTest {
   }
 
   @Test
+  void a_null_value_counts_as_missing_and_a_valid_id_keeps_only_a_valid_parent() {
+    Map<String, Object> nulls = new HashMap<>();
+    nulls.put("correlation_id", null);
+    assertThat(rabbit.extract(withHeaders(nulls)).id()).matches(Correlation::isValidId);
+    assertThat(logs.lines()).isEmpty();
+
+    Map<String, Object> badParent = new HashMap<>();
+    badParent.put("correlation_id", ID);
+    badParent.put("parent_correlation_id", LongStringHelper.asLongString("parent\r\nforged"));
+    assertThat(rabbit.extract(withHeaders(badParent))).isEqualTo(Correlation.of(ID, null));
+    assertThat(logs.fromLogger("io.baton")).singleElement()
+        .satisfies(line -> assertThat(line.message()).doesNotContain("\r", "\n"));
+  }
+
+  @Test
   void publishing_copies_the_properties_and_never_mutates_the_callers_table() {
     Map<String, Object> callers = new HashMap<>(Map.of("app", "kept"));
     AMQP.BasicProperties original =
