@@ -8,7 +8,7 @@ import java.time.Duration;
  * variables {@code KAFKA_BOOTSTRAP_SERVERS}, {@code RABBITMQ_URI} and {@code JMS_BROKER_URL} point
  * it at brokers of your own.
  */
-record DemoConfig(
+public record DemoConfig(
     String kafkaBootstrapServers,
     String rabbitUri,
     String jmsBrokerUrl,
@@ -16,7 +16,14 @@ record DemoConfig(
     Duration reconcileDelay,
     Duration sweepInterval) {
 
-  static DemoConfig fromEnvironment(Path logFile) {
+  /** Embedded Kafka and Artemis, RabbitMQ on localhost, JSON log to {@code logFile}. */
+  public static DemoConfig embedded(Path logFile) {
+    return new DemoConfig(null, "amqp://guest:guest@127.0.0.1:5672", null, logFile,
+        Duration.ofSeconds(2), Duration.ofSeconds(3));
+  }
+
+  /** The embedded defaults, overridden by the environment variables above. */
+  public static DemoConfig fromEnvironment(Path logFile) {
     return new DemoConfig(
         System.getenv("KAFKA_BOOTSTRAP_SERVERS"),
         System.getenv().getOrDefault("RABBITMQ_URI", "amqp://guest:guest@127.0.0.1:5672"),
