@@ -1,5 +1,7 @@
 package io.baton.testing;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,7 +51,13 @@ public final class EmbeddedKafka {
                 .setConfigProp("transaction.state.log.min.isr", "1")
                 .setConfigProp("group.initial.rebalance.delay.ms", "0")
                 .build();
-        cluster.format();
+        PrintStream stdout = System.out;
+        System.setOut(new PrintStream(OutputStream.nullOutputStream())); // format() prints to stdout
+        try {
+          cluster.format();
+        } finally {
+          System.setOut(stdout);
+        }
         cluster.startup();
         cluster.waitForReadyBrokers();
       } catch (Exception e) {
