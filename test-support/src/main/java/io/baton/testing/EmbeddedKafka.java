@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -86,14 +87,22 @@ public final class EmbeddedKafka {
     return topics;
   }
 
-  /** Creates topics with exactly these names. */
+  /** Creates topics with exactly these names; ones that exist already are left as they are. */
   public static void createTopics(String... names) throws ExecutionException, InterruptedException {
     List<NewTopic> newTopics = new ArrayList<>();
     for (String name : names) {
       newTopics.add(new NewTopic(name, 1, (short) 1));
     }
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
-      admin.createTopics(newTopics).all().get();
+      for (var created : admin.createTopics(newTopics).values().values()) {
+        try {
+          created.get();
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw e;
+          }
+        }
+      }
     }
   }
 
