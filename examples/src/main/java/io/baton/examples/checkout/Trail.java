@@ -158,7 +158,8 @@ public final class Trail {
     int width = 1100;
     int height = 40 + laneHeight * Math.max(1, lanes.size());
     Instant start = trail.isEmpty() ? Instant.EPOCH : trail.get(0).time();
-    double span = trail.isEmpty() ? 1 : Math.max(1, Duration.between(start, trail.get(trail.size() - 1).time()).toMillis());
+    // Evenly spaced in order, not by time: a retry 1 ms apart and a job 2 s later both stay legible.
+    double step = (width - left - 20) / (double) Math.max(1, trail.size() - 1);
     Map<String, Integer> depth = depths(trail, id);
     StringBuilder svg = new StringBuilder();
     svg.append(String.format("<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' font-family='sans-serif' font-size='12'>", width + 40, height));
@@ -172,8 +173,9 @@ public final class Trail {
     double previousX = -1;
     double previousY = -1;
     String previousLane = null;
-    for (Event event : trail) {
-      double x = left + (width - left) * Duration.between(start, event.time()).toMillis() / span;
+    for (int index = 0; index < trail.size(); index++) {
+      Event event = trail.get(index);
+      double x = left + 10 + step * index;
       int lane = lanes.indexOf(event.component());
       double y = 30 + lane * laneHeight;
       if (previousLane != null && !previousLane.equals(event.component())) {
@@ -200,8 +202,9 @@ public final class Trail {
         + "body{font-family:sans-serif;margin:24px;color:#222}td{padding:2px 10px;font-size:13px}"
         + "tr.warn td{color:#ef6c00}tr.error td{color:#c62828}h1{font-size:20px}</style></head><body>"
         + "<h1>Trail of correlation_id " + escape(id) + "</h1>"
-        + "<p>One lane per component; arrows show where the work moved next. Purple: work spawned by it "
-        + "(child correlations). Hover a dot for its line.</p>"
+        + "<p>One lane per component, one dot per log line in the order they were written; arrows show "
+        + "where the work moved next. Orange: warnings, red: errors, purple: work spawned by it (child "
+        + "correlations). Hover a dot for its line and time.</p>"
         + svg + "<table>" + rows + "</table></body></html>";
   }
 
