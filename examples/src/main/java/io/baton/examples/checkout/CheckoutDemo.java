@@ -21,6 +21,7 @@ import io.baton.kafka.RetryPolicy;
 import io.baton.quartz.FirePolicy;
 import io.baton.quartz.QuartzCorrelation;
 import io.baton.rabbitmq.RabbitCorrelation;
+import io.baton.testing.Brokers;
 import io.baton.testing.EmbeddedArtemis;
 import io.baton.testing.EmbeddedKafka;
 import jakarta.jms.JMSContext;
@@ -66,6 +67,9 @@ import org.quartz.Scheduler;
 import org.quartz.SimpleScheduleBuilder;
 import org.quartz.impl.StdSchedulerFactory;
 import org.slf4j.Logger;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.rabbitmq.RabbitMQContainer;
+import org.testcontainers.utility.DockerImageName;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -348,10 +352,44 @@ public final class CheckoutDemo {
 
   // --- RabbitMQ: e-mail, a dead-letter exchange
 
+  /**
+   * RabbitMQ: the server at {@code RABBITMQ_URI} (default localhost) if one answers, else a
+   * Testcontainers RabbitMQ when Docker is there, else none: the demo says what to install.
+   */
+  private String rabbitUri() {
+    URI uri = URI.create(config.rabbitUri());
+    if (Brokers.answers(uri.getHost(), uri.getPort() < 0 ? 5672 : uri.getPort())) {
+      return config.rabbitUri();
+    }
+    try {
+      if (!DockerClientFactory.instance().isDockerAvailable()) {
+        return null;
+      }
+      out.println("== Nothing answers at " + config.rabbitUri().replaceFirst("//[^@]*@", "//")
+          + "; starting RabbitMQ in Docker (Testcontainers) ...");
+      RabbitMQContainer container = new RabbitMQContainer(DockerImageName.parse("rabbitmq:4-management"));
+      container.start();
+      closing.add(container::stop);
+      URI amqp = URI.create(container.getAmqpUrl());
+      return "amqp://" + container.getAdminUsername() + ":" + container.getAdminPassword()
+          + "@" + amqp.getHost() + ":" + amqp.getPort();
+    } catch (RuntimeException | Error e) {
+      return null;
+    }
+  }
+
   private boolean startRabbit() {
+    String rabbitUri = rabbitUri();
+    if (rabbitUri == null) {
+      out.printf("!! RabbitMQ: nothing answers at %s and there is no Docker for a container.%n"
+          + "   Install and start it (sudo apt-get install -y rabbitmq-server && sudo rabbitmq-server -detached),%n"
+          + "   or set RABBITMQ_URI. Running the other hops without the e-mail step.%n",
+          config.rabbitUri().replaceFirst("//[^@]*@", "//"));
+      return false;
+    }
     try {
       ConnectionFactory factory = new ConnectionFactory();
-      factory.setUri(config.rabbitUri());
+      factory.setUri(rabbitUri);
       factory.setConnectionTimeout(2_000);
       Connection connection = factory.newConnection("baton-demo");
       closing.add(connection);
@@ -385,9 +423,8 @@ public final class CheckoutDemo {
       }, tag -> {});
       return true;
     } catch (Exception e) {
-      out.printf("!! RabbitMQ: nothing answers at %s (%s).%n"
-          + "   Install and start it (sudo apt-get install -y rabbitmq-server && sudo rabbitmq-server -detached),%n"
-          + "   or set RABBITMQ_URI. Running the other hops without the e-mail step.%n", config.rabbitUri(), e.getClass().getSimpleName());
+      out.printf("!! RabbitMQ at %s could not be used (%s); running the other hops without the e-mail step.%n",
+          rabbitUri.replaceFirst("//[^@]*@", "//"), e.getClass().getSimpleName());
       return false;
     }
   }
