@@ -48,7 +48,7 @@ class ArtemisRestartIT {
   private static Map<String, String> consume(ConnectionFactory factory, JmsCorrelation jms, int count)
       throws Exception {
     Map<String, String> received = new HashMap<>();
-    try (Connection connection = factory.createConnection()) {
+    try (Connection connection = connect(factory)) {
       connection.start();
       Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
       MessageConsumer consumer = session.createConsumer(session.createQueue("ledger"));
@@ -61,6 +61,21 @@ class ArtemisRestartIT {
       }
     }
     return received;
+  }
+
+  /** A client coming back to a restarted broker: retries until it accepts connections again. */
+  private static Connection connect(ConnectionFactory factory) throws Exception {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        return factory.createConnection();
+      } catch (jakarta.jms.JMSException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(200);
+      }
+    }
   }
 
   @Test
@@ -95,7 +110,9 @@ class ArtemisRestartIT {
 
     broker = start(port);
     try {
-      received.putAll(consume(factory, jms, MESSAGES - MESSAGES / 2));
+      ConnectionFactory afterRestart =
+          jms.connectionFactory(new ActiveMQConnectionFactory("tcp://127.0.0.1:" + port));
+      received.putAll(consume(afterRestart, jms, MESSAGES - MESSAGES / 2));
     } finally {
       broker.stop();
     }
