@@ -88,8 +88,15 @@ final class ContextScope implements CorrelationScope {
       MDC.remove(idKey);
       MDC.remove(parentKey);
     } else {
-      MDC.put(idKey, correlation.id());
-      restore(parentKey, correlation.parentIdOrNull());
+      // A scope inside the same correlation (a callback on the sending thread, a handler inside
+      // forEach) finds its values there already: writing them again is Logback map work for nothing.
+      if (!correlation.id().equals(scope.previousId)) {
+        MDC.put(idKey, correlation.id());
+      }
+      String parent = correlation.parentIdOrNull();
+      if (!Objects.equals(parent, scope.previousParent)) {
+        restore(parentKey, parent);
+      }
     }
     return scope;
   }
@@ -132,8 +139,8 @@ final class ContextScope implements CorrelationScope {
     }
     closed = true;
     CURRENT.set(previous);
-    restore(idKey, previousId);
-    restore(parentKey, previousParent);
+    restoreIfChanged(idKey, previousId);
+    restoreIfChanged(parentKey, previousParent);
     for (int i = fields.length - 2; i >= 0; i -= 2) {
       if (fields[i + 1] != NOT_SET) {
         restore(fields[i], fields[i + 1]);
@@ -143,6 +150,12 @@ final class ContextScope implements CorrelationScope {
 
   /** Marks a field that was given no value, so that close leaves its key alone. */
   private static final String NOT_SET = new String("");
+
+  private static void restoreIfChanged(String key, String value) {
+    if (!Objects.equals(MDC.get(key), value)) {
+      restore(key, value);
+    }
+  }
 
   private static void restore(String key, String value) {
     if (value == null) {

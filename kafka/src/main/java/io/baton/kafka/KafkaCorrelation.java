@@ -86,7 +86,7 @@ public final class KafkaCorrelation {
 
   /** The correlation a record carries (a fresh root when it carries none, or an invalid one). */
   public Correlation extract(ConsumerRecord<?, ?> record) {
-    return propagator.extract(record.headers(), KafkaHeaders.GETTER);
+    return propagator.extract(new KafkaCarrier(record.headers()), KafkaCarrier.GETTER);
   }
 
   /**
@@ -144,16 +144,16 @@ public final class KafkaCorrelation {
   }
 
   Correlation normalize(Headers headers) {
-    Correlation correlation =
-        propagator.normalize(headers, KafkaHeaders.GETTER, KafkaHeaders.SETTER);
-    KafkaHeaders.dedupe(headers, propagator, correlation);
+    KafkaCarrier carrier = new KafkaCarrier(headers);
+    Correlation correlation = propagator.normalize(carrier, KafkaCarrier.GETTER, KafkaCarrier.SETTER);
+    carrier.dedupe(propagator, correlation);
     return correlation;
   }
 
   Correlation inject(Headers headers) {
-    Correlation correlation =
-        propagator.inject(headers, KafkaHeaders.GETTER, KafkaHeaders.SETTER);
-    KafkaHeaders.dedupe(headers, propagator, correlation);
+    KafkaCarrier carrier = new KafkaCarrier(headers);
+    Correlation correlation = propagator.inject(carrier, KafkaCarrier.GETTER, KafkaCarrier.SETTER);
+    carrier.dedupe(propagator, correlation);
     return correlation;
   }
 

@@ -75,31 +75,32 @@ final class RetryingHandler<K, V> implements java.util.function.Consumer<Consume
   }
 
   private void republish(ConsumerRecord<K, V> record, int attempts, Exception failure) {
-    Headers in = record.headers();
+    KafkaCarrier in = new KafkaCarrier(record.headers());
     // The baton_* headers are only believed on our own retry topic: anyone can publish headers,
     // and they choose where the record goes next.
-    String claimed = KafkaHeaders.lastValue(in, ORIGINAL_TOPIC_HEADER);
+    String claimed = in.text(ORIGINAL_TOPIC_HEADER);
     boolean fromRetryTopic = claimed != null && record.topic().equals(policy.retryTopic(claimed));
     String originalTopic = fromRetryTopic ? claimed : record.topic();
     int hops = fromRetryTopic ? number(in, RETRY_HOPS_HEADER) : 0;
     boolean retry = hops < policy.retryHops();
     String target = retry ? policy.retryTopic(originalTopic) : policy.deadLetterTopic(originalTopic);
 
-    Headers out = new RecordHeaders(in.toArray());
-    KafkaHeaders.put(out, ORIGINAL_TOPIC_HEADER, originalTopic);
-    KafkaHeaders.put(out, ORIGINAL_PARTITION_HEADER, fromRetryTopic
+    Headers outHeaders = new RecordHeaders(record.headers().toArray());
+    KafkaCarrier out = new KafkaCarrier(outHeaders);
+    out.set(ORIGINAL_TOPIC_HEADER, originalTopic);
+    out.set(ORIGINAL_PARTITION_HEADER, fromRetryTopic
         ? String.valueOf(number(in, ORIGINAL_PARTITION_HEADER)) : String.valueOf(record.partition()));
-    KafkaHeaders.put(out, ORIGINAL_OFFSET_HEADER, fromRetryTopic
+    out.set(ORIGINAL_OFFSET_HEADER, fromRetryTopic
         ? String.valueOf(longNumber(in, ORIGINAL_OFFSET_HEADER)) : String.valueOf(record.offset()));
     int earlier = fromRetryTopic ? number(in, ATTEMPTS_HEADER) : 0;
-    KafkaHeaders.put(out, ATTEMPTS_HEADER, String.valueOf(earlier + attempts));
-    KafkaHeaders.put(out, RETRY_HOPS_HEADER, String.valueOf(retry ? hops + 1 : hops));
-    KafkaHeaders.put(out, EXCEPTION_CLASS_HEADER, failure.getClass().getName());
-    KafkaHeaders.put(out, EXCEPTION_MESSAGE_HEADER, bounded(failure.getMessage()));
+    out.set(ATTEMPTS_HEADER, String.valueOf(earlier + attempts));
+    out.set(RETRY_HOPS_HEADER, String.valueOf(retry ? hops + 1 : hops));
+    out.set(EXCEPTION_CLASS_HEADER, failure.getClass().getName());
+    out.set(EXCEPTION_MESSAGE_HEADER, bounded(failure.getMessage()));
 
     Long timestamp = record.timestamp() >= 0 ? record.timestamp() : null;
     ProducerRecord<K, V> republished =
-        new ProducerRecord<>(target, null, timestamp, record.key(), record.value(), out);
+        new ProducerRecord<>(target, null, timestamp, record.key(), record.value(), outHeaders);
     try {
       producer.send(republished).get(policy.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -114,8 +115,8 @@ final class RetryingHandler<K, V> implements java.util.function.Consumer<Consume
         failure.getClass().getName());
   }
 
-  private static long longNumber(Headers headers, String key) {
-    String value = KafkaHeaders.lastValue(headers, key);
+  private static long longNumber(KafkaCarrier headers, String key) {
+    String value = headers.text(key);
     try {
       return value == null ? 0 : Math.max(0, Long.parseLong(value.trim()));
     } catch (NumberFormatException e) {
@@ -123,8 +124,8 @@ final class RetryingHandler<K, V> implements java.util.function.Consumer<Consume
     }
   }
 
-  private static int number(Headers headers, String key) {
-    String value = KafkaHeaders.lastValue(headers, key);
+  private static int number(KafkaCarrier headers, String key) {
+    String value = headers.text(key);
     if (value == null) {
       return 0;
     }

@@ -1,0 +1,125 @@
+package io.baton.kafka;
+
+import io.baton.Correlation;
+import io.baton.CorrelationPropagator;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * One record's headers as a carrier, for one inject or extract: every lookup reads one array
+ * snapshot of the headers (taken on first use, again only after a write), where iterating the
+ * headers would allocate an iterator per lookup.
+ *
+ * <p>Names match ignoring case; a write replaces every spelling. A name that occurs more than once
+ * reads as one value when all copies agree, and otherwise as the comma-joined list of them (as HTTP
+ * joins repeated fields), which is never a valid ID: conflicting copies cannot tell which one is
+ * right, so the record gets a fresh ID.
+ */
+final class KafkaCarrier {
+
+  static final CorrelationPropagator.Getter<KafkaCarrier> GETTER = KafkaCarrier::text;
+
+  static final CorrelationPropagator.Setter<KafkaCarrier> SETTER =
+      new CorrelationPropagator.Setter<>() {
+        @Override
+        public void set(KafkaCarrier carrier, String key, String value) {
+          carrier.set(key, value);
+        }
+
+        @Override
+        public void remove(KafkaCarrier carrier, String key) {
+          carrier.remove(key);
+        }
+      };
+
+  private final Headers headers;
+  private Header[] snapshot;
+
+  KafkaCarrier(Headers headers) {
+    this.headers = headers;
+  }
+
+  private Header[] snapshot() {
+    if (snapshot == null) {
+      snapshot = headers.toArray();
+    }
+    return snapshot;
+  }
+
+  /** The text under {@code key} by the rules above, or null. */
+  String text(String key) {
+    byte[] first = null;
+    StringBuilder conflicting = null;
+    for (Header header : snapshot()) {
+      byte[] value = header.value();
+      if (value == null || !header.key().equalsIgnoreCase(key)) {
+        continue;
+      }
+      if (first == null) {
+        first = value;
+      } else if (conflicting != null) {
+        conflicting.append(',').append(new String(value, StandardCharsets.UTF_8));
+      } else if (!Arrays.equals(first, value)) {
+        conflicting = new StringBuilder(new String(first, StandardCharsets.UTF_8));
+        conflicting.append(',').append(new String(value, StandardCharsets.UTF_8));
+      }
+    }
+    if (conflicting != null) {
+      return conflicting.toString();
+    }
+    return first == null ? null : new String(first, StandardCharsets.UTF_8);
+  }
+
+  void set(String key, String value) {
+    remove(key);
+    headers.add(key, value.getBytes(StandardCharsets.UTF_8));
+    snapshot = null;
+  }
+
+  void remove(String key) {
+    boolean present = false;
+    for (Header header : snapshot()) {
+      if (header.key().equalsIgnoreCase(key)) {
+        present = true;
+        headers.remove(header.key());
+      }
+    }
+    if (present) {
+      snapshot = null;
+    }
+  }
+
+  /**
+   * Leaves at most one header of each of the correlation's names: a record that came with the
+   * same name twice (agreeing copies) gets the value Baton settled on, once. Never throws:
+   * read-only headers stay as they are.
+   */
+  void dedupe(CorrelationPropagator propagator, Correlation correlation) {
+    try {
+      int ids = 0;
+      int parents = 0;
+      for (Header header : snapshot()) {
+        if (header.key().equalsIgnoreCase(propagator.idHeader())) {
+          ids++;
+        } else if (header.key().equalsIgnoreCase(propagator.parentHeader())) {
+          parents++;
+        }
+      }
+      if (ids > 1) {
+        set(propagator.idHeader(), correlation.id());
+      }
+      if (parents > 1) {
+        String parent = correlation.parentId().orElse(null);
+        if (parent == null) {
+          remove(propagator.parentHeader());
+        } else {
+          set(propagator.parentHeader(), parent);
+        }
+      }
+    } catch (RuntimeException e) {
+      // read-only headers: leave them as they are rather than fail the send or the poll
+    }
+  }
+}
