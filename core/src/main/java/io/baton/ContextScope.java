@@ -108,12 +108,9 @@ final class ContextScope implements CorrelationScope {
 
   /** {@code task}, to run under the context current now (none, if none) wherever it runs. */
   static Runnable wrap(Runnable task) {
-    ContextScope captured = CURRENT.get();
-    Correlation correlation = captured == null ? null : captured.correlation;
-    String idKey = captured == null ? Baton.ID_KEY : captured.idKey;
-    String parentKey = captured == null ? Baton.PARENT_KEY : captured.parentKey;
+    Captured captured = Captured.now();
     return () -> {
-      try (ContextScope scope = open(correlation, idKey, parentKey)) {
+      try (ContextScope scope = captured.open()) {
         task.run();
       }
     };
@@ -121,15 +118,39 @@ final class ContextScope implements CorrelationScope {
 
   /** {@code task}, to run under the context current now (none, if none) wherever it runs. */
   static <T> Callable<T> wrap(Callable<T> task) {
-    ContextScope captured = CURRENT.get();
-    Correlation correlation = captured == null ? null : captured.correlation;
-    String idKey = captured == null ? Baton.ID_KEY : captured.idKey;
-    String parentKey = captured == null ? Baton.PARENT_KEY : captured.parentKey;
+    Captured captured = Captured.now();
     return () -> {
-      try (ContextScope scope = open(correlation, idKey, parentKey)) {
+      try (ContextScope scope = captured.open()) {
         return task.call();
       }
     };
+  }
+
+  /**
+   * The context of a thread at one moment: what a task submitted then should run under. Holds the
+   * correlation and its MDC keys, not the scope, so a queued task keeps no chain of scopes alive.
+   */
+  private static final class Captured {
+    private final Correlation correlation;
+    private final String idKey;
+    private final String parentKey;
+
+    private Captured(Correlation correlation, String idKey, String parentKey) {
+      this.correlation = correlation;
+      this.idKey = idKey;
+      this.parentKey = parentKey;
+    }
+
+    static Captured now() {
+      ContextScope current = CURRENT.get();
+      return current == null
+          ? new Captured(null, Baton.ID_KEY, Baton.PARENT_KEY)
+          : new Captured(current.correlation, current.idKey, current.parentKey);
+    }
+
+    ContextScope open() {
+      return ContextScope.open(correlation, idKey, parentKey);
+    }
   }
 
   @Override
@@ -139,8 +160,8 @@ final class ContextScope implements CorrelationScope {
     }
     closed = true;
     CURRENT.set(previous);
-    restoreIfChanged(idKey, previousId);
-    restoreIfChanged(parentKey, previousParent);
+    restore(idKey, previousId);
+    restore(parentKey, previousParent);
     for (int i = fields.length - 2; i >= 0; i -= 2) {
       if (fields[i + 1] != NOT_SET) {
         restore(fields[i], fields[i + 1]);
@@ -150,12 +171,6 @@ final class ContextScope implements CorrelationScope {
 
   /** Marks a field that was given no value, so that close leaves its key alone. */
   private static final String NOT_SET = new String("");
-
-  private static void restoreIfChanged(String key, String value) {
-    if (!Objects.equals(MDC.get(key), value)) {
-      restore(key, value);
-    }
-  }
 
   private static void restore(String key, String value) {
     if (value == null) {
