@@ -216,11 +216,15 @@ public class KafkaPropagationBenchmark {
 
   // ---------------------------------------------------------------- contender states
 
+  /** No propagation: the same fake clients, unwrapped. */
+
   @State(Scope.Thread)
   public static class RawState {
     final NoopProducer producer = new NoopProducer();
     final FakeConsumer consumer = new FakeConsumer();
   }
+
+  /** Baton-wrapped producer; sends outside any correlation, so each starts a fresh root. */
 
   @State(Scope.Thread)
   public static class BatonState {
@@ -278,6 +282,8 @@ public class KafkaPropagationBenchmark {
     }
     require(java.util.Objects.equals(before, MDC.get(Baton.ID_KEY)), "baton: MDC not restored");
   }
+
+  /** OpenTelemetry's kafka-clients library instrumentation over the same fake clients. */
 
   @State(Scope.Thread)
   public static class OtelState {
@@ -359,6 +365,8 @@ public class KafkaPropagationBenchmark {
           "otel: process span still current after the loop");
     }
   }
+
+  /** Brave's KafkaTracing over the same fake producer, MDC through MDCScopeDecorator. */
 
   @State(Scope.Thread)
   public static class BraveState {
