@@ -217,7 +217,6 @@ public class KafkaPropagationBenchmark {
   // ---------------------------------------------------------------- contender states
 
   /** No propagation: the same fake clients, unwrapped. */
-
   @State(Scope.Thread)
   public static class RawState {
     final NoopProducer producer = new NoopProducer();
@@ -225,7 +224,6 @@ public class KafkaPropagationBenchmark {
   }
 
   /** Baton-wrapped producer; sends outside any correlation, so each starts a fresh root. */
-
   @State(Scope.Thread)
   public static class BatonState {
     KafkaCorrelation kafka;
@@ -284,7 +282,6 @@ public class KafkaPropagationBenchmark {
   }
 
   /** OpenTelemetry's kafka-clients library instrumentation over the same fake clients. */
-
   @State(Scope.Thread)
   public static class OtelState {
     /** Keeps the BatchSpanProcessor's "dropped N span(s)" JUL warnings off stderr (we count). */
@@ -367,7 +364,6 @@ public class KafkaPropagationBenchmark {
   }
 
   /** Brave's KafkaTracing over the same fake producer, MDC through MDCScopeDecorator. */
-
   @State(Scope.Thread)
   public static class BraveState {
     Tracing tracing;
