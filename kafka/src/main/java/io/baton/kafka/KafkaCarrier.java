@@ -19,7 +19,7 @@ import org.apache.kafka.common.header.Headers;
  */
 final class KafkaCarrier {
 
-  static final CorrelationPropagator.Getter<KafkaCarrier> GETTER = KafkaCarrier::text;
+  static final CorrelationPropagator.Getter<KafkaCarrier> GETTER = KafkaCarrier::value;
 
   static final CorrelationPropagator.Setter<KafkaCarrier> SETTER =
       new CorrelationPropagator.Setter<>() {
@@ -48,8 +48,12 @@ final class KafkaCarrier {
     return snapshot;
   }
 
-  /** The text under {@code key} by the rules above, or null. */
-  String text(String key) {
+  /**
+   * The value under {@code key} by the rules above, for core to read: the raw bytes of a single
+   * value (core decodes at most what an ID can be, however large the header), or the joined text of
+   * conflicting copies (each part bounded the same way), or null.
+   */
+  Object value(String key) {
     byte[] first = null;
     StringBuilder conflicting = null;
     for (Header header : snapshot()) {
@@ -60,17 +64,26 @@ final class KafkaCarrier {
       if (first == null) {
         first = value;
       } else if (conflicting != null) {
-        conflicting.append(',').append(new String(value, StandardCharsets.UTF_8));
+        conflicting.append(',').append(bounded(value));
       } else if (!Arrays.equals(first, value)) {
-        conflicting = new StringBuilder(new String(first, StandardCharsets.UTF_8));
-        conflicting.append(',').append(new String(value, StandardCharsets.UTF_8));
+        conflicting = new StringBuilder(bounded(first)).append(',').append(bounded(value));
       }
     }
-    if (conflicting != null) {
-      return conflicting.toString();
-    }
-    return first == null ? null : new String(first, StandardCharsets.UTF_8);
+    return conflicting != null ? conflicting.toString() : first;
   }
+
+  /** The text under {@code key} (small diagnostic headers), or null. */
+  String text(String key) {
+    Object value = value(key);
+    return value instanceof byte[] ? new String((byte[]) value, StandardCharsets.UTF_8) : (String) value;
+  }
+
+  /** Enough of a value to show in a warning; never a whole oversized header. */
+  private static String bounded(byte[] value) {
+    return new String(value, 0, Math.min(value.length, MAX_SHOWN), StandardCharsets.UTF_8);
+  }
+
+  private static final int MAX_SHOWN = 64;
 
   void set(String key, String value) {
     remove(key);

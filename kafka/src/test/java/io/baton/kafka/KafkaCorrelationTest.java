@@ -324,6 +324,24 @@ class KafkaCorrelationTest {
     assertThat(wrapped.committed(ORDERS, Duration.ofSeconds(1)).offset()).isEqualTo(7);
   }
 
+  @Test
+  void a_one_megabyte_header_costs_a_bounded_amount_of_work() {
+    ConsumerRecord<String, String> record = record("v");
+    record.headers().add("correlation_id", "y".repeat(1 << 20).getBytes(UTF_8));
+    kafka.extract(record); // warm up
+    logs.clear();
+
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long before = threads.getCurrentThreadAllocatedBytes();
+    Correlation fresh = kafka.extract(record);
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+    assertThat(fresh.id()).matches(Correlation::isValidId);
+    assertThat(allocated).as("bytes allocated for one extraction").isLessThan(64 * 1024);
+    assertThat(logs.fromLogger("io.baton").get(0).message()).contains("length 1048576");
+  }
+
   // --- per-record scopes
 
   @Test
