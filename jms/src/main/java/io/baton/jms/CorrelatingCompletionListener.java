@@ -1,30 +1,41 @@
 package io.baton.jms;
 
+import io.baton.Correlation;
 import io.baton.CorrelationScope;
 import jakarta.jms.CompletionListener;
 import jakarta.jms.Message;
 
-/** Runs an asynchronous send's completion inside the correlation of the message sent. */
+/**
+ * Runs an asynchronous send's completion inside the correlation the message was sent with: the one
+ * known at send time when there is one (a {@code MessageProducer} send), else the message's own (a
+ * {@code JMSProducer}'s listener serves every send).
+ */
 final class CorrelatingCompletionListener implements CompletionListener {
 
   private final CompletionListener delegate;
   private final JmsCorrelation jms;
+  private final Correlation sent;
 
-  CorrelatingCompletionListener(CompletionListener delegate, JmsCorrelation jms) {
+  CorrelatingCompletionListener(CompletionListener delegate, JmsCorrelation jms, Correlation sent) {
     this.delegate = delegate;
     this.jms = jms;
+    this.sent = sent;
+  }
+
+  private CorrelationScope open(Message message) {
+    return jms.propagator().open(sent != null ? sent : jms.extract(message));
   }
 
   @Override
   public void onCompletion(Message message) {
-    try (CorrelationScope scope = jms.propagator().open(jms.extract(message))) {
+    try (CorrelationScope scope = open(message)) {
       delegate.onCompletion(message);
     }
   }
 
   @Override
   public void onException(Message message, Exception exception) {
-    try (CorrelationScope scope = jms.propagator().open(jms.extract(message))) {
+    try (CorrelationScope scope = open(message)) {
       delegate.onException(message, exception);
     }
   }

@@ -1,5 +1,6 @@
 package io.baton.jms;
 
+import io.baton.Correlation;
 import jakarta.jms.CompletionListener;
 import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
@@ -115,26 +116,26 @@ final class CorrelatingMessageProducer implements MessageProducer {
 
   @Override
   public void send(Message message, CompletionListener completionListener) throws JMSException {
-    jms.inject(message);
-    delegate.send(message, jms.completionListener(completionListener));
+    Correlation sent = jms.inject(message);
+    delegate.send(message, jms.completionListener(completionListener, sent));
   }
 
   @Override
   public void send(Message message, int deliveryMode, int priority, long timeToLive, CompletionListener completionListener) throws JMSException {
-    jms.inject(message);
-    delegate.send(message, deliveryMode, priority, timeToLive, jms.completionListener(completionListener));
+    Correlation sent = jms.inject(message);
+    delegate.send(message, deliveryMode, priority, timeToLive, jms.completionListener(completionListener, sent));
   }
 
   @Override
   public void send(Destination destination, Message message, CompletionListener completionListener) throws JMSException {
-    jms.inject(message);
-    delegate.send(destination, message, jms.completionListener(completionListener));
+    Correlation sent = jms.inject(message);
+    delegate.send(destination, message, jms.completionListener(completionListener, sent));
   }
 
   @Override
   public void send(Destination destination, Message message, int deliveryMode, int priority, long timeToLive, CompletionListener completionListener) throws JMSException {
-    jms.inject(message);
-    delegate.send(destination, message, deliveryMode, priority, timeToLive, jms.completionListener(completionListener));
+    Correlation sent = jms.inject(message);
+    delegate.send(destination, message, deliveryMode, priority, timeToLive, jms.completionListener(completionListener, sent));
   }
 
   @Override

@@ -110,10 +110,15 @@ public final class JmsCorrelation {
   }
 
   CompletionListener completionListener(CompletionListener listener) {
+    return completionListener(listener, null);
+  }
+
+  /** {@code listener}, run in {@code sent} (or, when null, in each completed message's own). */
+  CompletionListener completionListener(CompletionListener listener, Correlation sent) {
     if (listener == null || listener instanceof CorrelatingCompletionListener) {
       return listener;
     }
-    return new CorrelatingCompletionListener(listener, this);
+    return new CorrelatingCompletionListener(listener, this, sent);
   }
 
   private static String originalDestination(Message message) {

@@ -267,4 +267,35 @@ class JmsCorrelationIT {
           .as("never touched by Baton").isEqualTo("short-req-1");
     }
   }
+
+  @Test
+  void an_async_sends_completion_listener_logs_under_the_senders_id() throws Exception {
+    ConnectionFactory factory = jms.connectionFactory(EmbeddedArtemis.tcp());
+    Correlation order = Correlation.newRoot();
+    java.util.concurrent.CountDownLatch completed = new java.util.concurrent.CountDownLatch(1);
+    try (Connection connection = factory.createConnection()) {
+      Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+      MessageProducer producer = session.createProducer(session.createQueue(queueName()));
+      try (CorrelationScope scope = Baton.open(order)) {
+        producer.send(session.createTextMessage("async"), new jakarta.jms.CompletionListener() {
+          @Override
+          public void onCompletion(Message message) {
+            log.info("async send completed");
+            completed.countDown();
+          }
+
+          @Override
+          public void onException(Message message, Exception exception) {
+            log.error("async send failed");
+            completed.countDown();
+          }
+        });
+      }
+      assertThat(completed.await(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    CapturedLine line = logs.withMessage("async send completed").get(0);
+    assertThat(line.correlationId()).isEqualTo(order.id());
+    assertThat(line.thread()).isNotEqualTo(Thread.currentThread().getName());
+  }
 }
