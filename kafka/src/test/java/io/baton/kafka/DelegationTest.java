@@ -1,17 +1,19 @@
 package io.baton.kafka;
 
 import static io.baton.testing.Delegation.arguments;
-import static io.baton.testing.Delegation.recording;
+import static io.baton.testing.Delegation.recordingCalls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baton.testing.Delegation;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,25 +39,32 @@ class DelegationTest {
     return Delegation.methods(Consumer.class);
   }
 
+  /** The send callback is the one argument the wrapper replaces (by its correlating wrapper). */
+  private static final Set<Class<?>> SUBSTITUTED = Set.of(Callback.class);
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("producerMethods")
-  void producer_wrapper_delegates(Method method) throws Exception {
-    List<Method> calls = new ArrayList<>();
-    Producer<String, String> wrapped = kafka.producer(recording(Producer.class, calls, RETURNS));
+  void producer_wrapper_delegates_with_the_same_arguments(Method method) throws Exception {
+    List<Delegation.Call> calls = new ArrayList<>();
+    Producer<String, String> wrapped = kafka.producer(recordingCalls(Producer.class, calls, RETURNS));
+    Object[] args = arguments(method, ARGUMENTS);
 
-    method.invoke(wrapped, arguments(method, ARGUMENTS));
+    method.invoke(wrapped, args);
 
-    assertThat(calls).containsExactly(method);
+    assertThat(calls).hasSize(1);
+    Delegation.assertForwarded(calls.get(0), method, args, SUBSTITUTED);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("consumerMethods")
-  void consumer_wrapper_delegates(Method method) throws Exception {
-    List<Method> calls = new ArrayList<>();
-    Consumer<String, String> wrapped = kafka.consumer(recording(Consumer.class, calls, RETURNS));
+  void consumer_wrapper_delegates_with_the_same_arguments(Method method) throws Exception {
+    List<Delegation.Call> calls = new ArrayList<>();
+    Consumer<String, String> wrapped = kafka.consumer(recordingCalls(Consumer.class, calls, RETURNS));
+    Object[] args = arguments(method, ARGUMENTS);
 
-    method.invoke(wrapped, arguments(method, ARGUMENTS));
+    method.invoke(wrapped, args);
 
-    assertThat(calls).containsExactly(method);
+    assertThat(calls).hasSize(1);
+    Delegation.assertForwarded(calls.get(0), method, args, Set.of());
   }
 }

@@ -1,16 +1,18 @@
 package io.baton.rabbitmq;
 
 import static io.baton.testing.Delegation.arguments;
-import static io.baton.testing.Delegation.recording;
+import static io.baton.testing.Delegation.recordingCalls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Consumer;
+import com.rabbitmq.client.DeliverCallback;
 import io.baton.testing.Delegation;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,25 +33,33 @@ class ChannelDelegationTest {
     return Delegation.methods(Consumer.class);
   }
 
+  /** What the channel wrapper replaces: handlers by correlating ones, properties by a copy. */
+  private static final Set<Class<?>> SUBSTITUTED =
+      Set.of(Consumer.class, DeliverCallback.class, AMQP.BasicProperties.class);
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("channelMethods")
-  void channel_wrapper_delegates(Method method) throws Exception {
-    List<Method> calls = new ArrayList<>();
-    Channel wrapped = rabbit.channel(recording(Channel.class, calls));
+  void channel_wrapper_delegates_with_the_same_arguments(Method method) throws Exception {
+    List<Delegation.Call> calls = new ArrayList<>();
+    Channel wrapped = rabbit.channel(recordingCalls(Channel.class, calls, type -> null));
+    Object[] args = arguments(method, ARGUMENTS);
 
-    method.invoke(wrapped, arguments(method, ARGUMENTS));
+    method.invoke(wrapped, args);
 
-    assertThat(calls).containsExactly(method);
+    assertThat(calls).hasSize(1);
+    Delegation.assertForwarded(calls.get(0), method, args, SUBSTITUTED);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("consumerMethods")
-  void consumer_wrapper_delegates(Method method) throws Exception {
-    List<Method> calls = new ArrayList<>();
-    Consumer wrapped = rabbit.consumer(recording(Consumer.class, calls));
+  void consumer_wrapper_delegates_with_the_same_arguments(Method method) throws Exception {
+    List<Delegation.Call> calls = new ArrayList<>();
+    Consumer wrapped = rabbit.consumer(recordingCalls(Consumer.class, calls, type -> null));
+    Object[] args = arguments(method, ARGUMENTS);
 
-    method.invoke(wrapped, arguments(method, ARGUMENTS));
+    method.invoke(wrapped, args);
 
-    assertThat(calls).containsExactly(method);
+    assertThat(calls).hasSize(1);
+    Delegation.assertForwarded(calls.get(0), method, args, Set.of());
   }
 }

@@ -25,6 +25,62 @@ public final class Delegation {
         .filter(m -> m.getDeclaringClass() != Object.class);
   }
 
+  /** One call a recording stand-in received. */
+  public static final class Call {
+    private final Method method;
+    private final Object[] args;
+
+    Call(Method method, Object[] args) {
+      this.method = method;
+      this.args = args == null ? new Object[0] : args.clone();
+    }
+
+    public Method method() {
+      return method;
+    }
+
+    public Object[] args() {
+      return args.clone();
+    }
+  }
+
+  /**
+   * Asserts that {@code call} is {@code method} with {@code passed} as its arguments (the same
+   * objects), except at positions whose parameter type is in {@code substitutable}: a wrapper may
+   * pass its own wrapper of a callback, or a copy of properties, there.
+   */
+  public static void assertForwarded(
+      Call call, Method method, Object[] passed, java.util.Set<Class<?>> substitutable) {
+    org.assertj.core.api.Assertions.assertThat(call.method()).isEqualTo(method);
+    Class<?>[] types = method.getParameterTypes();
+    for (int i = 0; i < types.length; i++) {
+      if (substitutable.contains(types[i])) {
+        org.assertj.core.api.Assertions.assertThat(call.args()[i]).as("argument %d of %s", i, method).isNotNull();
+      } else if (types[i].isPrimitive()) {
+        org.assertj.core.api.Assertions.assertThat(call.args()[i]).as("argument %d of %s", i, method).isEqualTo(passed[i]);
+      } else {
+        org.assertj.core.api.Assertions.assertThat(call.args()[i]).as("argument %d of %s", i, method).isSameAs(passed[i]);
+      }
+    }
+  }
+
+  /** Like {@link #recording(Class, List, Function)}, recording arguments too. */
+  @SuppressWarnings("unchecked")
+  public static <T> T recordingCalls(Class<T> type, List<Call> calls, Function<Class<?>, Object> returns) {
+    return (T)
+        Proxy.newProxyInstance(
+            type.getClassLoader(),
+            new Class<?>[] {type},
+            (proxy, method, args) -> {
+              if (method.getDeclaringClass() == Object.class) {
+                return method.getName().equals("toString") ? "recording " + type.getSimpleName() : null;
+              }
+              calls.add(new Call(method, args));
+              Object value = returns.apply(method.getReturnType());
+              return value != null ? value : zero(method.getReturnType());
+            });
+  }
+
   /**
    * An implementation of {@code type} that adds every call to {@code calls} (when not null) and
    * returns {@code returns.apply(returnType)}, or a zero value for primitives, or null.
