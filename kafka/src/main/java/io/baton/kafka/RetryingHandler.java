@@ -29,7 +29,6 @@ import org.slf4j.LoggerFactory;
 final class RetryingHandler<K, V> implements java.util.function.Consumer<ConsumerRecord<K, V>> {
 
   private static final Logger LOG = LoggerFactory.getLogger("io.baton.kafka.retry");
-  private static final int MAX_MESSAGE = 255;
 
   private final KafkaCorrelation kafka;
   private final RecordHandler<K, V> handler;
@@ -96,7 +95,8 @@ final class RetryingHandler<K, V> implements java.util.function.Consumer<Consume
     out.set(ATTEMPTS_HEADER, String.valueOf(earlier + attempts));
     out.set(RETRY_HOPS_HEADER, String.valueOf(retry ? hops + 1 : hops));
     out.set(EXCEPTION_CLASS_HEADER, failure.getClass().getName());
-    out.set(EXCEPTION_MESSAGE_HEADER, bounded(failure.getMessage()));
+    // at most 255 characters, control characters replaced
+    out.set(EXCEPTION_MESSAGE_HEADER, failure.getMessage() == null ? "" : Baton.printable(failure.getMessage()));
 
     Long timestamp = record.timestamp() >= 0 ? record.timestamp() : null;
     ProducerRecord<K, V> republished =
@@ -134,13 +134,5 @@ final class RetryingHandler<K, V> implements java.util.function.Consumer<Consume
     } catch (NumberFormatException e) {
       return 0;
     }
-  }
-
-  private static String bounded(String message) {
-    if (message == null) {
-      return "";
-    }
-    String printable = Baton.printable(message);
-    return printable.length() <= MAX_MESSAGE ? printable : printable.substring(0, MAX_MESSAGE);
   }
 }

@@ -13,6 +13,7 @@ import io.baton.Correlation;
 import io.baton.CorrelationScope;
 import io.baton.testing.CapturedLine;
 import io.baton.testing.LogCapture;
+import io.baton.testing.RabbitCtl;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

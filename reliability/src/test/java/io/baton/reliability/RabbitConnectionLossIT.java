@@ -12,6 +12,7 @@ import io.baton.Baton;
 import io.baton.CorrelationScope;
 import io.baton.rabbitmq.RabbitCorrelation;
 import io.baton.testing.Brokers;
+import io.baton.testing.RabbitCtl;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +75,7 @@ class RabbitConnectionLossIT {
       }
       for (int i = 0; i < MESSAGES; i++) {
         if (i == MESSAGES / 3) {
-          closeAllConnections(); // mid-stream: the next publishes meet a closed channel
+          RabbitCtl.run("close_all_connections", "baton fault test"); // mid-stream: the next publishes meet a closed channel
         }
         String key = "mail-" + i;
         try (CorrelationScope scope = Baton.openNew()) {
@@ -115,19 +116,6 @@ class RabbitConnectionLossIT {
         RETRIES.increment();
         Thread.sleep(200); // the connection is recovering
       }
-    }
-  }
-
-  private static void closeAllConnections() {
-    try {
-      Process process = new ProcessBuilder("rabbitmqctl", "close_all_connections", "baton fault test")
-          .redirectErrorStream(true).start();
-      process.getInputStream().readAllBytes();
-      if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        throw new IllegalStateException("rabbitmqctl close_all_connections failed");
-      }
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
     }
   }
 }

@@ -372,7 +372,7 @@ public final class CheckoutDemo {
       if (!DockerClientFactory.instance().isDockerAvailable()) {
         return null;
       }
-      out.println("== Nothing answers at " + config.rabbitUri().replaceFirst("//[^@]*@", "//")
+      out.println("== Nothing answers at " + withoutCredentials(config.rabbitUri())
           + "; starting RabbitMQ in Docker (Testcontainers) ...");
       RabbitMQContainer container = new RabbitMQContainer(DockerImageName.parse("rabbitmq:4-management"));
       container.start();
@@ -391,7 +391,7 @@ public final class CheckoutDemo {
       out.printf("!! RabbitMQ: nothing answers at %s and there is no Docker for a container.%n"
           + "   Install and start it (sudo apt-get install -y rabbitmq-server && sudo rabbitmq-server -detached),%n"
           + "   or set RABBITMQ_URI. Running the other hops without the e-mail step.%n",
-          config.rabbitUri().replaceFirst("//[^@]*@", "//"));
+          withoutCredentials(config.rabbitUri()));
       return false;
     }
     try {
@@ -431,9 +431,14 @@ public final class CheckoutDemo {
       return true;
     } catch (Exception e) {
       out.printf("!! RabbitMQ at %s could not be used (%s); running the other hops without the e-mail step.%n",
-          rabbitUri.replaceFirst("//[^@]*@", "//"), e.getClass().getSimpleName());
+          withoutCredentials(rabbitUri), e.getClass().getSimpleName());
       return false;
     }
+  }
+
+  /** A broker URI fit to print: user and password taken out. */
+  private static String withoutCredentials(String uri) {
+    return uri.replaceFirst("//[^@]*@", "//");
   }
 
   private void notifyByEmail(String order, String text) throws IOException {

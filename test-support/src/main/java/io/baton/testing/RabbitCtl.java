@@ -1,4 +1,4 @@
-package io.baton.rabbitmq;
+package io.baton.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,11 +9,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs {@code rabbitmqctl} against the local server (the CI machine runs as root). */
-final class RabbitCtl {
+public final class RabbitCtl {
 
   private RabbitCtl() {}
 
-  static void run(String... args) throws IOException, InterruptedException {
+  /** Runs {@code rabbitmqctl ARGS}; fails the test unless it exits 0 within a minute. */
+  public static void run(String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add("rabbitmqctl");
     command.addAll(List.of(args));
