@@ -14,9 +14,21 @@ final class Ids {
 
   /** 16-64 characters of {@code [A-Za-z0-9_-]}. */
   static boolean isValid(CharSequence value) {
-    if (value == null) {
+    if (value instanceof String) {
+      return isValid((String) value); // every inbound ID is a String; keep its charAt inlined
+    }
+    if (value == null || value.length() < MIN_LENGTH || value.length() > MAX_LENGTH) {
       return false;
     }
+    for (int i = 0; i < value.length(); i++) {
+      if (!isAllowed(value.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isValid(String value) {
     int length = value.length();
     if (length < MIN_LENGTH || length > MAX_LENGTH) {
       return false;
@@ -29,12 +41,16 @@ final class Ids {
     return true;
   }
 
+  /** Bit {@code c} says whether character {@code c} (below 64) may appear in an ID: 0-9 and -. */
+  private static final long ALLOWED_0_63 = 0x03FF_0000_0000_0000L | 1L << '-';
+
+  /** Bit {@code c - 64} for characters 64-127: A-Z, _ and a-z. */
+  private static final long ALLOWED_64_127 = 0x07FF_FFFE_87FF_FFFEL;
+
+  /** One table lookup per character: validation runs on every message, twice. */
   private static boolean isAllowed(char c) {
-    return (c >= 'a' && c <= 'z')
-        || (c >= 'A' && c <= 'Z')
-        || (c >= '0' && c <= '9')
-        || c == '-'
-        || c == '_';
+    // a long shift uses the low 6 bits of c, so c picks its bit in either half
+    return c < 128 && ((c < 64 ? ALLOWED_0_63 : ALLOWED_64_127) >>> c & 1) != 0;
   }
 
   /**

@@ -7,6 +7,27 @@ import org.junit.jupiter.api.Test;
 class IdsTest {
 
   @Test
+  void every_char_is_allowed_exactly_when_it_is_an_ascii_letter_digit_dash_or_underscore() {
+    String padding = "a".repeat(Ids.MIN_LENGTH - 1);
+    for (int c = 0; c <= Character.MAX_VALUE; c++) {
+      boolean expected = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '-' || c == '_';
+      String id = padding + (char) c;
+      assertThat(Ids.isValid(id)).as("U+%04X in a String", c).isEqualTo(expected);
+      assertThat(Ids.isValid(new StringBuilder(id))).as("U+%04X in a StringBuilder", c).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void lengths_from_16_to_64_are_valid_and_no_others() {
+    for (int length = 0; length <= 200; length++) {
+      boolean expected = length >= 16 && length <= 64;
+      assertThat(Ids.isValid("x".repeat(length))).as("length %d", length).isEqualTo(expected);
+      assertThat(Ids.isValid(new StringBuilder("x".repeat(length)))).as("length %d", length).isEqualTo(expected);
+    }
+  }
+
+  @Test
   void description_escapes_everything_outside_the_id_alphabet() {
     String described = Ids.describe("ab\r\n\u001b[31m${jndi:x}\u202e");
 
