@@ -63,6 +63,34 @@ class BatonScopeTest {
   }
 
   @Test
+  void an_inner_scope_left_open_is_undone_by_the_outer_close() {
+    CorrelationScope outer = Baton.open(order);
+    CorrelationScope leaked = Baton.open(receipt); // never closed: a bug in the handler
+    assertThat(MDC.get("parent_correlation_id")).isEqualTo(order.id());
+
+    outer.close();
+
+    assertThat(Baton.current()).isEmpty();
+    assertThat(MDC.get("correlation_id")).isNull();
+    assertThat(MDC.get("parent_correlation_id")).as("written by the leaked scope only").isNull();
+    assertThat(leaked).isNotNull();
+  }
+
+  @Test
+  void a_scope_inside_the_same_correlation_leaves_the_mdc_as_the_outer_scope_wrote_it() {
+    try (CorrelationScope outer = Baton.open(receipt)) {
+      try (CorrelationScope same = Baton.open(receipt)) {
+        assertThat(Baton.current()).contains(receipt);
+        assertThat(MDC.get("correlation_id")).isEqualTo(receipt.id());
+      }
+      assertThat(MDC.get("correlation_id")).isEqualTo(receipt.id());
+      assertThat(MDC.get("parent_correlation_id")).isEqualTo(order.id());
+    }
+    assertThat(MDC.get("correlation_id")).isNull();
+    assertThat(MDC.get("parent_correlation_id")).isNull();
+  }
+
+  @Test
   void close_puts_back_mdc_values_that_were_there_before_and_leaves_other_keys_alone() {
     MDC.put("correlation_id", "legacy-value");
     MDC.put("parent_correlation_id", "legacy-parent");
