@@ -41,16 +41,19 @@ final class Ids {
     return true;
   }
 
-  /** Bit {@code c} says whether character {@code c} (below 64) may appear in an ID: 0-9 and -. */
-  private static final long ALLOWED_0_63 = 0x03FF_0000_0000_0000L | 1L << '-';
+  /** Which ASCII characters may appear in an ID: A-Z, a-z, 0-9, - and _. */
+  private static final boolean[] ALLOWED = new boolean[128];
 
-  /** Bit {@code c - 64} for characters 64-127: A-Z, _ and a-z. */
-  private static final long ALLOWED_64_127 = 0x07FF_FFFE_87FF_FFFEL;
+  static {
+    for (char c = 0; c < 128; c++) {
+      ALLOWED[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '-' || c == '_';
+    }
+  }
 
-  /** One table lookup per character: validation runs on every message, twice. */
+  /** One table lookup per character: validation runs on every message. */
   private static boolean isAllowed(char c) {
-    // a long shift uses the low 6 bits of c, so c picks its bit in either half
-    return c < 128 && ((c < 64 ? ALLOWED_0_63 : ALLOWED_64_127) >>> c & 1) != 0;
+    return c < 128 && ALLOWED[c];
   }
 
   /**

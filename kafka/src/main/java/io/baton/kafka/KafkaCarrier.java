@@ -9,8 +9,9 @@ import org.apache.kafka.common.header.Headers;
 
 /**
  * One record's headers as a carrier, for one inject or extract: every lookup reads one array
- * snapshot of the headers (taken on first use, again only after a write), where iterating the
- * headers would allocate an iterator per lookup.
+ * snapshot of the headers, taken on first use, where iterating the headers would allocate an
+ * iterator per lookup. A write leaves the snapshot in use for every other name (it removed and
+ * added headers of its own name only), so sending a fresh record copies no header array at all.
  *
  * <p>Names match ignoring case; a write replaces every spelling. A name that occurs more than once
  * reads as one value when all copies agree, and otherwise as the comma-joined list of them (as HTTP
@@ -36,16 +37,37 @@ final class KafkaCarrier {
 
   private final Headers headers;
   private Header[] snapshot;
+  /** Names written since the snapshot was taken: the snapshot is stale for those only. */
+  private String written;
+  private String writtenToo;
+  /** Whether a lookup met a name twice: only then can {@link #dedupe} have work to do. */
+  private boolean repeated;
 
   KafkaCarrier(Headers headers) {
     this.headers = headers;
   }
 
+  /** The headers as they are now, for every name but those written since (see above). */
   private Header[] snapshot() {
     if (snapshot == null) {
       snapshot = headers.toArray();
     }
     return snapshot;
+  }
+
+  /** A snapshot that is current for {@code key}. */
+  private Header[] snapshotFor(String key) {
+    if (isWritten(key)) {
+      snapshot = null;
+      written = null;
+      writtenToo = null;
+    }
+    return snapshot();
+  }
+
+  private boolean isWritten(String key) {
+    return (written != null && written.equalsIgnoreCase(key))
+        || (writtenToo != null && writtenToo.equalsIgnoreCase(key));
   }
 
   /**
@@ -56,14 +78,17 @@ final class KafkaCarrier {
   Object value(String key) {
     byte[] first = null;
     StringBuilder conflicting = null;
-    for (Header header : snapshot()) {
+    for (Header header : snapshotFor(key)) {
       byte[] value = header.value();
       if (value == null || !header.key().equalsIgnoreCase(key)) {
         continue;
       }
       if (first == null) {
         first = value;
-      } else if (conflicting != null) {
+        continue;
+      }
+      repeated = true;
+      if (conflicting != null) {
         conflicting.append(',').append(bounded(value));
       } else if (!Arrays.equals(first, value)) {
         conflicting = new StringBuilder(bounded(first)).append(',').append(bounded(value));
@@ -88,12 +113,23 @@ final class KafkaCarrier {
   void set(String key, String value) {
     remove(key);
     headers.add(key, value.getBytes(StandardCharsets.UTF_8));
-    snapshot = null;
+    if (snapshot == null || isWritten(key)) {
+      return;
+    }
+    if (written == null) {
+      written = key;
+    } else if (writtenToo == null) {
+      writtenToo = key;
+    } else {
+      snapshot = null; // a third name: never happens with an ID and a parent, but stay correct
+      written = null;
+      writtenToo = null;
+    }
   }
 
   void remove(String key) {
     boolean present = false;
-    for (Header header : snapshot()) {
+    for (Header header : snapshotFor(key)) {
       if (header.key().equalsIgnoreCase(key)) {
         present = true;
         headers.remove(header.key());
@@ -101,6 +137,8 @@ final class KafkaCarrier {
     }
     if (present) {
       snapshot = null;
+      written = null;
+      writtenToo = null;
     }
   }
 
@@ -110,9 +148,16 @@ final class KafkaCarrier {
    * read-only headers stay as they are.
    */
   void dedupe(CorrelationPropagator propagator, Correlation correlation) {
+    // Every name dedupe looks at was either looked up (which noticed any repeat) or written once.
+    if (!repeated) {
+      return;
+    }
     try {
       int ids = 0;
       int parents = 0;
+      snapshot = null;
+      written = null;
+      writtenToo = null;
       for (Header header : snapshot()) {
         if (header.key().equalsIgnoreCase(propagator.idHeader())) {
           ids++;

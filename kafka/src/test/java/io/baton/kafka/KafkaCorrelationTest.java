@@ -58,6 +58,14 @@ class KafkaCorrelationTest {
     return header == null ? null : new String(header.value(), UTF_8);
   }
 
+  static int countIgnoringCase(Headers headers, String key) {
+    int count = 0;
+    for (Header header : headers) {
+      count += header.key().equalsIgnoreCase(key) ? 1 : 0;
+    }
+    return count;
+  }
+
   static int count(Headers headers, String key) {
     int count = 0;
     for (Header header : headers.headers(key)) {
@@ -143,6 +151,36 @@ class KafkaCorrelationTest {
 
     assertThat(count(record.headers(), "correlation_id")).isEqualTo(1);
     assertThat(header(record.headers(), "correlation_id")).isEqualTo(ID);
+  }
+
+  @Test
+  void send_without_an_id_replaces_a_stale_parent_in_every_spelling_by_the_current_one() {
+    ProducerRecord<String, String> record = new ProducerRecord<>("orders", "v");
+    record.headers().add("Parent_Correlation_Id", "stale-parent-0000000001".getBytes(UTF_8));
+    record.headers().add("parent_correlation_id", "stale-parent-0000000002".getBytes(UTF_8));
+
+    try (CorrelationScope scope = Baton.open(Correlation.of(ID, PARENT))) {
+      producer.send(record);
+    }
+
+    assertThat(countIgnoringCase(record.headers(), "correlation_id")).isEqualTo(1);
+    assertThat(countIgnoringCase(record.headers(), "parent_correlation_id")).isEqualTo(1);
+    assertThat(header(record.headers(), "correlation_id")).isEqualTo(ID);
+    assertThat(header(record.headers(), "parent_correlation_id")).isEqualTo(PARENT);
+  }
+
+  @Test
+  void poll_keeps_one_copy_of_a_parent_repeated_under_two_spellings() {
+    ConsumerRecord<String, String> record = record("v");
+    record.headers().add("correlation_id", ID.getBytes(UTF_8));
+    record.headers().add("parent_correlation_id", PARENT.getBytes(UTF_8));
+    record.headers().add("PARENT_CORRELATION_ID", PARENT.getBytes(UTF_8));
+
+    ConsumerRecord<String, String> polled = poll(record).iterator().next();
+
+    assertThat(countIgnoringCase(polled.headers(), "parent_correlation_id")).isEqualTo(1);
+    assertThat(header(polled.headers(), "parent_correlation_id")).isEqualTo(PARENT);
+    assertThat(kafka.extract(polled)).isEqualTo(Correlation.of(ID, PARENT));
   }
 
   @Test
