@@ -61,9 +61,12 @@ final class ContextScope implements CorrelationScope {
 
   private static final String[] NO_FIELDS = {};
 
-  /** Makes {@code correlation} current (or none, when null) and writes it to the MDC. */
+  /**
+   * Makes {@code correlation} current (or none, when null) and writes it to the MDC. The path of
+   * every message: kept small so that the JIT inlines it into the caller.
+   */
   static ContextScope open(Correlation correlation, String idKey, String parentKey) {
-    return open(correlation, idKey, parentKey, NO_FIELDS);
+    return open(correlation, idKey, parentKey, NO_FIELDS, CONTEXT.get());
   }
 
   /**
@@ -72,28 +75,32 @@ final class ContextScope implements CorrelationScope {
    */
   static ContextScope open(
       Correlation correlation, String idKey, String parentKey, String... keyValues) {
-    String[] fields = NO_FIELDS;
-    if (keyValues.length > 0) {
-      // Check every pair before touching the MDC, so that a bad call leaves nothing behind.
-      if (keyValues.length % 2 != 0) {
-        throw new IllegalArgumentException("MDC fields come in key, value pairs");
-      }
-      for (int i = 0; i < keyValues.length; i += 2) {
-        String key = Objects.requireNonNull(keyValues[i], "MDC key");
-        if (key.equals(idKey) || key.equals(parentKey)) {
-          throw new IllegalArgumentException(key + " is the correlation's own MDC key");
-        }
-      }
-      fields = keyValues.clone();
-      for (int i = 0; i < fields.length; i += 2) {
-        String value = fields[i + 1];
-        fields[i + 1] = value == null ? NOT_SET : MDC.get(fields[i]);
-        if (value != null) {
-          MDC.put(fields[i], Ids.printable(value));
-        }
+    if (keyValues.length == 0) {
+      return open(correlation, idKey, parentKey);
+    }
+    // Check every pair before touching the MDC, so that a bad call leaves nothing behind.
+    if (keyValues.length % 2 != 0) {
+      throw new IllegalArgumentException("MDC fields come in key, value pairs");
+    }
+    for (int i = 0; i < keyValues.length; i += 2) {
+      String key = Objects.requireNonNull(keyValues[i], "MDC key");
+      if (key.equals(idKey) || key.equals(parentKey)) {
+        throw new IllegalArgumentException(key + " is the correlation's own MDC key");
       }
     }
-    Context context = CONTEXT.get();
+    String[] fields = keyValues.clone();
+    for (int i = 0; i < fields.length; i += 2) {
+      String value = fields[i + 1];
+      fields[i + 1] = value == null ? NOT_SET : MDC.get(fields[i]);
+      if (value != null) {
+        MDC.put(fields[i], Ids.printable(value));
+      }
+    }
+    return open(correlation, idKey, parentKey, fields, CONTEXT.get());
+  }
+
+  private static ContextScope open(
+      Correlation correlation, String idKey, String parentKey, String[] fields, Context context) {
     ContextScope scope =
         new ContextScope(
             context, correlation, idKey, parentKey, MDC.get(idKey), MDC.get(parentKey), fields);
@@ -175,6 +182,12 @@ final class ContextScope implements CorrelationScope {
     if (parentWritten || innerLeaked) {
       restore(parentKey, previousParent);
     }
+    if (fields.length > 0) {
+      restoreFields();
+    }
+  }
+
+  private void restoreFields() {
     for (int i = fields.length - 2; i >= 0; i -= 2) {
       if (fields[i + 1] != NOT_SET) {
         restore(fields[i], fields[i + 1]);

@@ -223,32 +223,58 @@ public final class CorrelationPropagator {
 
   private <C> Correlation extract(
       C carrier, Getter<C> getter, Setter<C> fixer, String fallbackId) {
-    String header = idHeader;
     CharSequence id = read(carrier, getter, idHeader);
-    for (int i = 0; id == null && i < aliases.length; i++) {
-      id = read(carrier, getter, aliases[i]);
-      header = aliases[i];
+    if (id == null) {
+      return extractWithoutId(carrier, getter, fixer, fallbackId);
     }
-    if (id == null && Ids.isValid(fallbackId)) {
-      id = fallbackId;
+    if (!Ids.isValid(id)) {
+      return replaceInvalid(carrier, fixer, idHeader, id);
     }
-    if (id == null || !Ids.isValid(id)) {
-      Correlation fresh = newRoot();
+    return withParent(carrier, getter, fixer, id.toString());
+  }
+
+  /** The rarer paths, out of the way of the common one: an alias, a fallback, or nothing. */
+  private <C> Correlation extractWithoutId(
+      C carrier, Getter<C> getter, Setter<C> fixer, String fallbackId) {
+    for (String alias : aliases) {
+      CharSequence id = read(carrier, getter, alias);
       if (id != null) {
-        warn("Replaced invalid {} ({}) with a fresh correlation ID", header, id, fresh);
+        if (!Ids.isValid(id)) {
+          return replaceInvalid(carrier, fixer, alias, id);
+        }
+        String validId = id.toString();
+        if (fixer != null) {
+          set(carrier, fixer, idHeader, validId);
+        }
+        return withParent(carrier, getter, fixer, validId);
       }
-      if (fixer != null) {
-        writeQuietly(carrier, fixer, fresh);
-      }
-      return fresh;
     }
-    String validId = id.toString();
-    if (fixer != null && header != idHeader) {
-      set(carrier, fixer, idHeader, validId);
+    if (Ids.isValid(fallbackId)) {
+      return withParent(carrier, getter, fixer, fallbackId);
     }
+    Correlation fresh = newRoot();
+    if (fixer != null) {
+      writeQuietly(carrier, fixer, fresh);
+    }
+    return fresh;
+  }
+
+  private <C> Correlation replaceInvalid(C carrier, Setter<C> fixer, String header, CharSequence id) {
+    Correlation fresh = newRoot();
+    warn("Replaced invalid {} ({}) with a fresh correlation ID", header, id, fresh);
+    if (fixer != null) {
+      writeQuietly(carrier, fixer, fresh);
+    }
+    return fresh;
+  }
+
+  private <C> Correlation withParent(C carrier, Getter<C> getter, Setter<C> fixer, String validId) {
     CharSequence parent = read(carrier, getter, parentHeader);
-    if (parent == null || Ids.isValid(parent)) {
-      return new Correlation(validId, parent == null ? null : parent.toString());
+    if (parent == null) {
+      return new Correlation(validId, null);
+    }
+    if (Ids.isValid(parent)) {
+      return new Correlation(validId, parent.toString());
     }
     Correlation withoutParent = new Correlation(validId, null);
     warn("Dropped invalid {} ({})", parentHeader, parent, withoutParent);
@@ -282,15 +308,23 @@ public final class CorrelationPropagator {
     try {
       value = getter.get(carrier, key);
     } catch (RuntimeException e) {
-      LOG.warn("Could not read {} ({}); treating it as missing", key, e.getClass().getName());
-      return null;
-    }
-    if (value == null || value instanceof CharSequence) {
-      return (CharSequence) value;
+      return unreadable(key, e);
     }
     if (value instanceof byte[]) {
       return Ids.decode((byte[]) value);
     }
+    if (value == null || value instanceof CharSequence) {
+      return (CharSequence) value;
+    }
+    return unreadable(key, value);
+  }
+
+  private static CharSequence unreadable(String key, RuntimeException e) {
+    LOG.warn("Could not read {} ({}); treating it as missing", key, e.getClass().getName());
+    return null;
+  }
+
+  private static CharSequence unreadable(String key, Object value) {
     LOG.warn("Ignored {} of type {}; treating it as missing", key, value.getClass().getSimpleName());
     return null;
   }

@@ -188,6 +188,102 @@ public class KafkaPropagationBenchmark {
     }
   }
 
+  /**
+   * The least any implementation of Baton's contract has to do per message, written inline with
+   * nothing else: no abstraction, exact header names, no aliases, no duplicate or error handling.
+   * Send: read the current correlation (one thread-local), else make a UUID v4 string, write it
+   * as a header, wrap the callback so that it runs in that correlation. Handle: read the header,
+   * decode and validate it, remember what the MDC and the current context held, write the MDC,
+   * run the handler, put everything back. The callback does the same scope work. This is the
+   * floor under Baton: what it costs over {@code raw} no library can save.
+   */
+  @Benchmark
+  public void minimum(RawState s, Blackhole bh) {
+    ProducerRecord<String, String> sent = newProducerRecord();
+    String[] current = MINIMUM_CONTEXT.get();
+    String id = current[0] != null ? current[0] : newUuidV4();
+    sent.headers().add(Baton.ID_KEY, id.getBytes(StandardCharsets.UTF_8));
+    bh.consume(s.producer.send(sent, (metadata, exception) -> {
+      String[] context = MINIMUM_CONTEXT.get();
+      String previous = context[0];
+      String previousId = MDC.get(Baton.ID_KEY);
+      String previousParent = MDC.get(Baton.PARENT_KEY);
+      context[0] = id;
+      boolean write = !id.equals(previousId); // already there: leave the MDC alone
+      if (write) {
+        MDC.put(Baton.ID_KEY, id);
+      }
+      if (previousParent != null) {
+        MDC.remove(Baton.PARENT_KEY);
+      }
+      try {
+        NOOP_CALLBACK.onCompletion(metadata, exception);
+      } finally {
+        context[0] = previous;
+        if (write) {
+          restore(Baton.ID_KEY, previousId);
+        }
+        if (previousParent != null) {
+          MDC.put(Baton.PARENT_KEY, previousParent);
+        }
+      }
+    }));
+
+    ConsumerRecord<String, String> record = toConsumerRecord(sent, offset++);
+    Header header = record.headers().lastHeader(Baton.ID_KEY);
+    String inbound = header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    String recordId = Correlation.isValidId(inbound) ? inbound : newUuidV4();
+    String[] context = MINIMUM_CONTEXT.get();
+    String previous = context[0];
+    String previousId = MDC.get(Baton.ID_KEY);
+    String previousParent = MDC.get(Baton.PARENT_KEY);
+    context[0] = recordId;
+    boolean write = !recordId.equals(previousId);
+    if (write) {
+      MDC.put(Baton.ID_KEY, recordId);
+    }
+    if (previousParent != null) {
+      MDC.remove(Baton.PARENT_KEY);
+    }
+    try {
+      handle(record, PLAIN_LOG, bh);
+    } finally {
+      context[0] = previous;
+      if (write) {
+        restore(Baton.ID_KEY, previousId);
+      }
+      if (previousParent != null) {
+        MDC.put(Baton.PARENT_KEY, previousParent);
+      }
+    }
+  }
+
+  /** {@code minimum}, sending inside a correlation (the floor under {@code batonInScope}). */
+  @Benchmark
+  public void minimumInScope(MinimumInScopeState s, Blackhole bh) {
+    minimum(s.raw, bh);
+  }
+
+  /** {@code minimum}'s current correlation: one holder per thread, as Baton keeps it. */
+  static final ThreadLocal<String[]> MINIMUM_CONTEXT = ThreadLocal.withInitial(() -> new String[1]);
+
+  /** A UUID v4 string the fastest way the JDK offers (what Baton does too). */
+  static String newUuidV4() {
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    return new java.util.UUID(
+            (random.nextLong() & ~0xF000L) | 0x4000L,
+            (random.nextLong() & ~0xC000000000000000L) | 0x8000000000000000L)
+        .toString();
+  }
+
+  static void restore(String key, String value) {
+    if (value == null) {
+      MDC.remove(key);
+    } else {
+      MDC.put(key, value);
+    }
+  }
+
   @Benchmark
   public void otel(OtelState s, Blackhole bh) {
     ProducerRecord<String, String> sent = newProducerRecord();
@@ -263,6 +359,25 @@ public class KafkaPropagationBenchmark {
       require(Baton.current().equals(Optional.of(outerCorrelation)), "batonInScope: outer scope lost");
       outer.close();
       require(MDC.get(Baton.ID_KEY) == null, "batonInScope: MDC not cleared");
+    }
+  }
+
+  /** A correlation current (and in the MDC) on the benchmark thread for the whole trial. */
+  @State(Scope.Thread)
+  public static class MinimumInScopeState {
+    final RawState raw = new RawState();
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      String id = newUuidV4();
+      MINIMUM_CONTEXT.get()[0] = id;
+      MDC.put(Baton.ID_KEY, id);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      MINIMUM_CONTEXT.get()[0] = null;
+      MDC.remove(Baton.ID_KEY);
     }
   }
 

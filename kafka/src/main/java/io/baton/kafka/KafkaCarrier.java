@@ -65,9 +65,14 @@ final class KafkaCarrier {
     return snapshot();
   }
 
+  /** Names match ignoring case; the exact spelling, by far the most common, is checked first. */
+  private static boolean sameName(String name, String key) {
+    return name.equals(key) || name.equalsIgnoreCase(key);
+  }
+
   private boolean isWritten(String key) {
-    return (written != null && written.equalsIgnoreCase(key))
-        || (writtenToo != null && writtenToo.equalsIgnoreCase(key));
+    return (written != null && sameName(written, key))
+        || (writtenToo != null && sameName(writtenToo, key));
   }
 
   /**
@@ -77,18 +82,31 @@ final class KafkaCarrier {
    */
   Object value(String key) {
     byte[] first = null;
-    StringBuilder conflicting = null;
     for (Header header : snapshotFor(key)) {
       byte[] value = header.value();
-      if (value == null || !header.key().equalsIgnoreCase(key)) {
+      if (value != null && sameName(header.key(), key)) {
+        if (first != null) {
+          return repeatedValue(key);
+        }
+        first = value;
+      }
+    }
+    return first;
+  }
+
+  /** {@link #value} of a name that occurs more than once: rare, so kept out of the common path. */
+  private Object repeatedValue(String key) {
+    repeated = true;
+    byte[] first = null;
+    StringBuilder conflicting = null;
+    for (Header header : snapshot) {
+      byte[] value = header.value();
+      if (value == null || !sameName(header.key(), key)) {
         continue;
       }
       if (first == null) {
         first = value;
-        continue;
-      }
-      repeated = true;
-      if (conflicting != null) {
+      } else if (conflicting != null) {
         conflicting.append(',').append(bounded(value));
       } else if (!Arrays.equals(first, value)) {
         conflicting = new StringBuilder(bounded(first)).append(',').append(bounded(value));
@@ -130,7 +148,7 @@ final class KafkaCarrier {
   void remove(String key) {
     boolean present = false;
     for (Header header : snapshotFor(key)) {
-      if (header.key().equalsIgnoreCase(key)) {
+      if (sameName(header.key(), key)) {
         present = true;
         headers.remove(header.key());
       }
@@ -159,9 +177,9 @@ final class KafkaCarrier {
       written = null;
       writtenToo = null;
       for (Header header : snapshot()) {
-        if (header.key().equalsIgnoreCase(propagator.idHeader())) {
+        if (sameName(header.key(), propagator.idHeader())) {
           ids++;
-        } else if (header.key().equalsIgnoreCase(propagator.parentHeader())) {
+        } else if (sameName(header.key(), propagator.parentHeader())) {
           parents++;
         }
       }
