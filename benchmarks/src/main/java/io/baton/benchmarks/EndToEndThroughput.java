@@ -40,12 +40,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * handles every message inside its scope.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar io.baton.benchmarks.EndToEndThroughput [messages] [rounds]
+ * java -cp benchmarks/target/benchmarks.jar io.baton.benchmarks.EndToEndThroughput [messages] [rounds] [payload bytes]
  * </pre>
  */
 public final class EndToEndThroughput {
 
-  private static final byte[] PAYLOAD = "{\"order\":42,\"amount\":\"10.00\"}".getBytes(StandardCharsets.UTF_8);
+  /** The message body: a small JSON document, padded to the size asked for. */
+  private static byte[] payload = payload(0);
 
   private EndToEndThroughput() {}
 
@@ -71,8 +72,10 @@ public final class EndToEndThroughput {
   public static void main(String[] args) throws Exception {
     int messages = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-    System.out.printf("End-to-end throughput: %d messages per run, %d rounds, raw and Baton interleaved%n%n",
-        messages, rounds);
+    payload = payload(args.length > 2 ? Integer.parseInt(args[2]) : 0);
+    System.out.printf(
+        "End-to-end throughput: %d messages of %d bytes per run, %d rounds, raw and Baton interleaved%n%n",
+        messages, payload.length, rounds);
     System.out.printf("%-9s %10s %12s %11s %22s %22s%n", "broker", "raw msg/s", "raw+hdr msg/s",
         "baton msg/s", "baton/raw min/med/max", "baton/raw+hdr min/med/max");
     report("kafka", EndToEndThroughput::kafka, messages, rounds);
@@ -109,6 +112,19 @@ public final class EndToEndThroughput {
         ratioSameBytes[0], median(ratioSameBytes), ratioSameBytes[rounds - 1]);
   }
 
+  /**
+   * {"order":42,"amount":"10.00"} (29 bytes), or for a larger {@code size} the same with a
+   * "note" field that pads it to {@code size} bytes (at least 39).
+   */
+  static byte[] payload(int size) {
+    String json = "{\"order\":42,\"amount\":\"10.00\"}";
+    if (size > json.length()) {
+      String open = json.substring(0, json.length() - 1) + ",\"note\":\"";
+      json = open + "x".repeat(Math.max(0, size - open.length() - 2)) + "\"}";
+    }
+    return json.getBytes(StandardCharsets.UTF_8);
+  }
+
   private static double perSecond(int messages, long nanos) {
     return messages / (nanos / 1e9);
   }
@@ -141,7 +157,7 @@ public final class EndToEndThroughput {
       consumer.poll(Duration.ofMillis(50)); // own the partition before the clock starts
     }
     LongAdder handled = new LongAdder();
-    String value = new String(PAYLOAD, StandardCharsets.UTF_8);
+    String value = new String(payload, StandardCharsets.UTF_8);
     long start = System.nanoTime();
     for (int i = 0; i < messages; i++) {
       ProducerRecord<String, String> record = new ProducerRecord<>(topic, value);
@@ -200,7 +216,7 @@ public final class EndToEndThroughput {
       AMQP.BasicProperties properties = builder.build();
       long start = System.nanoTime();
       for (int i = 0; i < messages; i++) {
-        publisher.basicPublish("", queue, properties, PAYLOAD);
+        publisher.basicPublish("", queue, properties, payload);
       }
       boolean all = done.await(120, TimeUnit.SECONDS);
       long elapsed = System.nanoTime() - start;
@@ -230,7 +246,7 @@ public final class EndToEndThroughput {
       }
       long start = System.nanoTime();
       for (int i = 0; i < messages; i++) {
-        producer.send(queue, PAYLOAD);
+        producer.send(queue, payload);
       }
       boolean all = done.await(120, TimeUnit.SECONDS);
       long elapsed = System.nanoTime() - start;
