@@ -58,11 +58,15 @@ final class KafkaCarrier {
   /** A snapshot that is current for {@code key}. */
   private Header[] snapshotFor(String key) {
     if (isWritten(key)) {
-      snapshot = null;
-      written = null;
-      writtenToo = null;
+      forgetSnapshot();
     }
     return snapshot();
+  }
+
+  private void forgetSnapshot() {
+    snapshot = null;
+    written = null;
+    writtenToo = null;
   }
 
   /** Names match ignoring case; the exact spelling, by far the most common, is checked first. */
@@ -139,9 +143,7 @@ final class KafkaCarrier {
     } else if (writtenToo == null) {
       writtenToo = key;
     } else {
-      snapshot = null; // a third name: never happens with an ID and a parent, but stay correct
-      written = null;
-      writtenToo = null;
+      forgetSnapshot(); // a third name: never happens with an ID and a parent, but stay correct
     }
   }
 
@@ -154,9 +156,7 @@ final class KafkaCarrier {
       }
     }
     if (present) {
-      snapshot = null;
-      written = null;
-      writtenToo = null;
+      forgetSnapshot();
     }
   }
 
@@ -173,9 +173,7 @@ final class KafkaCarrier {
     try {
       int ids = 0;
       int parents = 0;
-      snapshot = null;
-      written = null;
-      writtenToo = null;
+      forgetSnapshot();
       for (Header header : snapshot()) {
         if (sameName(header.key(), propagator.idHeader())) {
           ids++;
