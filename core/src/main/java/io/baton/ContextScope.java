@@ -65,7 +65,7 @@ final class ContextScope implements CorrelationScope {
    * Makes {@code correlation} current (or none, when null) and writes it to the MDC. The path of
    * every message: kept small so that the JIT inlines it into the caller.
    */
-  static ContextScope open(Correlation correlation, String idKey, String parentKey) {
+  static CorrelationScope open(Correlation correlation, String idKey, String parentKey) {
     return open(correlation, idKey, parentKey, NO_FIELDS, CONTEXT.get());
   }
 
@@ -73,7 +73,7 @@ final class ContextScope implements CorrelationScope {
    * Like {@link #open(Correlation, String, String)}, also putting {@code keyValues} (key, value,
    * key, value...; null values skipped) in the MDC until close.
    */
-  static ContextScope open(
+  static CorrelationScope open(
       Correlation correlation, String idKey, String parentKey, String... keyValues) {
     if (keyValues.length == 0) {
       return open(correlation, idKey, parentKey);
@@ -99,11 +99,17 @@ final class ContextScope implements CorrelationScope {
     return open(correlation, idKey, parentKey, fields, CONTEXT.get());
   }
 
-  private static ContextScope open(
+  private static CorrelationScope open(
       Correlation correlation, String idKey, String parentKey, String[] fields, Context context) {
+    String previousId = MDC.get(idKey);
+    String previousParent = MDC.get(parentKey);
+    if (fields.length == 0 && changesNothing(context.innermost, correlation, idKey, parentKey,
+        previousId, previousParent)) {
+      return UNCHANGED;
+    }
     ContextScope scope =
         new ContextScope(
-            context, correlation, idKey, parentKey, MDC.get(idKey), MDC.get(parentKey), fields);
+            context, correlation, idKey, parentKey, previousId, previousParent, fields);
     context.innermost = scope;
     if (scope.idWritten) {
       restore(idKey, correlation == null ? null : correlation.id());
@@ -114,6 +120,30 @@ final class ContextScope implements CorrelationScope {
     return scope;
   }
 
+  /**
+   * Whether opening {@code correlation} would leave everything as it is: it is current already,
+   * under the same MDC keys, and the MDC holds its values. A callback completing on the sending
+   * thread, or a future's stage running inline, opens such a scope; it then costs no object.
+   */
+  private static boolean changesNothing(
+      ContextScope innermost,
+      Correlation correlation,
+      String idKey,
+      String parentKey,
+      String previousId,
+      String previousParent) {
+    return innermost != null
+        && correlation != null
+        && correlation.equals(innermost.correlation)
+        && idKey.equals(innermost.idKey)
+        && parentKey.equals(innermost.parentKey)
+        && correlation.id().equals(previousId)
+        && Objects.equals(correlation.parentIdOrNull(), previousParent);
+  }
+
+  /** The scope of an open that changed nothing: closing it has nothing to put back. */
+  private static final CorrelationScope UNCHANGED = () -> {};
+
   static Correlation current() {
     ContextScope scope = CONTEXT.get().innermost;
     return scope == null ? null : scope.correlation;
@@ -123,7 +153,7 @@ final class ContextScope implements CorrelationScope {
   static Runnable wrap(Runnable task) {
     Captured captured = Captured.now();
     return () -> {
-      try (ContextScope scope = captured.open()) {
+      try (CorrelationScope scope = captured.open()) {
         task.run();
       }
     };
@@ -133,7 +163,7 @@ final class ContextScope implements CorrelationScope {
   static <T> Callable<T> wrap(Callable<T> task) {
     Captured captured = Captured.now();
     return () -> {
-      try (ContextScope scope = captured.open()) {
+      try (CorrelationScope scope = captured.open()) {
         return task.call();
       }
     };
@@ -161,7 +191,7 @@ final class ContextScope implements CorrelationScope {
           : new Captured(current.correlation, current.idKey, current.parentKey);
     }
 
-    ContextScope open() {
+    CorrelationScope open() {
       return ContextScope.open(correlation, idKey, parentKey);
     }
   }

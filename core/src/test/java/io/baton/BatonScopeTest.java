@@ -91,6 +91,36 @@ class BatonScopeTest {
   }
 
   @Test
+  void reopening_the_current_correlation_changes_nothing_and_allocates_no_scope() {
+    try (CorrelationScope outer = Baton.open(receipt)) {
+      CorrelationScope again = Baton.open(Correlation.of(receipt.id(), order.id()));
+      CorrelationScope andAgain = Baton.open(receipt);
+      assertThat(again).as("one shared scope for opens that change nothing").isSameAs(andAgain);
+      assertThat(Baton.current()).contains(receipt);
+
+      again.close();
+      andAgain.close();
+
+      assertThat(Baton.current()).contains(receipt);
+      assertThat(MDC.get("correlation_id")).isEqualTo(receipt.id());
+      assertThat(MDC.get("parent_correlation_id")).isEqualTo(order.id());
+    }
+    assertThat(MDC.get("correlation_id")).isNull();
+  }
+
+  @Test
+  void reopening_the_current_correlation_after_the_mdc_was_cleared_writes_it_again() {
+    try (CorrelationScope outer = Baton.open(receipt)) {
+      MDC.clear(); // code that "cleans up" the MDC by hand
+      try (CorrelationScope again = Baton.open(receipt)) {
+        assertThat(MDC.get("correlation_id")).isEqualTo(receipt.id());
+        assertThat(MDC.get("parent_correlation_id")).isEqualTo(order.id());
+      }
+      assertThat(MDC.get("correlation_id")).as("back to what the clear left").isNull();
+    }
+  }
+
+  @Test
   void close_puts_back_mdc_values_that_were_there_before_and_leaves_other_keys_alone() {
     MDC.put("correlation_id", "legacy-value");
     MDC.put("parent_correlation_id", "legacy-parent");
