@@ -150,9 +150,9 @@ public final class CorrelationPropagator {
    */
   public <C> Correlation inject(C carrier, Getter<C> getter, Setter<C> setter) {
     CharSequence existing = read(carrier, getter, idHeader);
-    if (Ids.isValid(existing)) {
+    if (isValid(existing)) {
       CharSequence parent = read(carrier, getter, parentHeader);
-      return new Correlation(existing.toString(), Ids.isValid(parent) ? parent.toString() : null);
+      return new Correlation(existing.toString(), isValid(parent) ? parent.toString() : null);
     }
     Correlation current = ContextScope.current();
     Correlation correlation = current != null ? current : newRoot();
@@ -227,7 +227,7 @@ public final class CorrelationPropagator {
     if (id == null) {
       return extractWithoutId(carrier, getter, fixer, fallbackId);
     }
-    if (!Ids.isValid(id)) {
+    if (!isValid(id)) {
       return replaceInvalid(carrier, fixer, idHeader, id);
     }
     return withParent(carrier, getter, fixer, id.toString());
@@ -239,7 +239,7 @@ public final class CorrelationPropagator {
     for (String alias : aliases) {
       CharSequence id = read(carrier, getter, alias);
       if (id != null) {
-        if (!Ids.isValid(id)) {
+        if (!isValid(id)) {
           return replaceInvalid(carrier, fixer, alias, id);
         }
         String validId = id.toString();
@@ -273,7 +273,7 @@ public final class CorrelationPropagator {
     if (parent == null) {
       return new Correlation(validId, null);
     }
-    if (Ids.isValid(parent)) {
+    if (isValid(parent)) {
       return new Correlation(validId, parent.toString());
     }
     Correlation withoutParent = new Correlation(validId, null);
@@ -303,6 +303,10 @@ public final class CorrelationPropagator {
     }
   }
 
+  /**
+   * The value under {@code key}: null when missing (or unreadable), a {@code String} when it is a
+   * valid ID, otherwise an {@link Ids.Invalid} holding what a warning may describe.
+   */
   private static <C> CharSequence read(C carrier, Getter<C> getter, String key) {
     Object value;
     try {
@@ -311,12 +315,17 @@ public final class CorrelationPropagator {
       return unreadable(key, e);
     }
     if (value instanceof byte[]) {
-      return Ids.decode((byte[]) value);
+      return Ids.read((byte[]) value);
     }
-    if (value == null || value instanceof CharSequence) {
-      return (CharSequence) value;
+    if (value instanceof CharSequence) {
+      return Ids.read((CharSequence) value);
     }
-    return unreadable(key, value);
+    return value == null ? null : unreadable(key, value);
+  }
+
+  /** Whether a value {@link #read} returned is a valid ID: read checked it once already. */
+  private static boolean isValid(CharSequence read) {
+    return read instanceof String;
   }
 
   private static CharSequence unreadable(String key, RuntimeException e) {

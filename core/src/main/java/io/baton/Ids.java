@@ -68,18 +68,72 @@ final class Ids {
   }
 
   /**
-   * UTF-8 bytes as text, reading a bounded amount: a value longer than any valid ID can be is
-   * never decoded whole, however large, so that a 1 MB header costs no more than a short one.
+   * An inbound value as read: the ID as a {@code String} when {@code value} is a valid one,
+   * otherwise an {@link Invalid} (never a {@code String}) for a warning to describe.
    */
-  static CharSequence decode(byte[] bytes) {
-    return bytes.length <= MAX_LENGTH ? new String(bytes, StandardCharsets.UTF_8) : new Oversized(bytes);
+  static CharSequence read(CharSequence value) {
+    return isValid(value) ? value.toString() : new Invalid(value);
+  }
+
+  /**
+   * Like {@link #read(CharSequence)} for UTF-8 bytes. A valid ID is ASCII, so the bytes are
+   * checked as they are and copied once; only an invalid value is decoded, and never more of it
+   * than a description shows, however large the header.
+   */
+  static CharSequence read(byte[] bytes) {
+    if (isValid(bytes)) {
+      return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+    return new Invalid(bytes.length <= MAX_LENGTH ? new String(bytes, StandardCharsets.UTF_8) : new Oversized(bytes));
+  }
+
+  /** {@link #isValid(CharSequence)} for the UTF-8 bytes of a value: one table lookup per byte. */
+  static boolean isValid(byte[] bytes) {
+    if (bytes.length < MIN_LENGTH || bytes.length > MAX_LENGTH) {
+      return false;
+    }
+    for (byte b : bytes) {
+      if (b < 0 || !ALLOWED[b]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** An inbound value that is not a valid ID: its text, kept for a warning to describe. */
+  static final class Invalid implements CharSequence {
+    private final CharSequence text;
+
+    Invalid(CharSequence text) {
+      this.text = text;
+    }
+
+    @Override
+    public int length() {
+      return text.length();
+    }
+
+    @Override
+    public char charAt(int index) {
+      return text.charAt(index);
+    }
+
+    @Override
+    public CharSequence subSequence(int from, int to) {
+      throw new UnsupportedOperationException("not an ID");
+    }
+
+    @Override
+    public String toString() {
+      return text.toString();
+    }
   }
 
   /**
    * A header value too long to be an ID: its length is the byte count, its characters those of
    * its first {@value #MAX_LENGTH} bytes, decoded once on demand, which is all a description reads.
    */
-  static final class Oversized implements CharSequence {
+  private static final class Oversized implements CharSequence {
     private final byte[] bytes;
     private String start;
 

@@ -19,10 +19,38 @@ class IdsTest {
   }
 
   @Test
+  void every_byte_is_allowed_exactly_when_it_is_an_ascii_letter_digit_dash_or_underscore() {
+    byte[] id = "a".repeat(Ids.MIN_LENGTH).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    for (int b = 0; b < 256; b++) {
+      boolean expected = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')
+          || b == '-' || b == '_';
+      id[7] = (byte) b;
+      assertThat(Ids.isValid(id)).as("byte 0x%02X", b).isEqualTo(expected);
+      assertThat(Ids.read(id)).as("byte 0x%02X", b).isInstanceOf(expected ? String.class : Ids.Invalid.class);
+    }
+  }
+
+  @Test
+  void reading_bytes_gives_the_id_text_or_an_invalid_value_that_describes_the_decoded_text() {
+    String id = "c3a8f2d1-9b24-4c61-8c4a-2a7c1b9c2f61";
+    assertThat(Ids.read(id.getBytes(java.nio.charset.StandardCharsets.UTF_8))).isEqualTo(id);
+
+    CharSequence accented = Ids.read("caf\u00e9-0000000000000001".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(accented).isInstanceOf(Ids.Invalid.class);
+    assertThat(Ids.describe(accented)).isEqualTo("length 21, \"caf\\u00e9-0000000000000001\"");
+
+    CharSequence huge = Ids.read(new byte[1 << 20]);
+    assertThat(huge).isInstanceOf(Ids.Invalid.class);
+    assertThat(huge.length()).isEqualTo(1 << 20);
+  }
+
+  @Test
   void lengths_from_16_to_64_are_valid_and_no_others() {
     for (int length = 0; length <= 200; length++) {
       boolean expected = length >= 16 && length <= 64;
       assertThat(Ids.isValid("x".repeat(length))).as("length %d", length).isEqualTo(expected);
+      assertThat(Ids.isValid("x".repeat(length).getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+          .as("%d bytes", length).isEqualTo(expected);
       assertThat(Ids.isValid(new StringBuilder("x".repeat(length)))).as("length %d", length).isEqualTo(expected);
     }
   }
