@@ -115,6 +115,7 @@ final class RetryingHandler<K, V> implements java.util.function.Consumer<Consume
         failure.getClass().getName());
   }
 
+  /** The header's non-negative long value; 0 when absent, malformed or out of range. */
   private static long longNumber(KafkaCarrier headers, String key) {
     String value = headers.text(key);
     try {
@@ -124,15 +125,9 @@ final class RetryingHandler<K, V> implements java.util.function.Consumer<Consume
     }
   }
 
+  /** The header's non-negative int value; 0 when absent, malformed or out of range. */
   private static int number(KafkaCarrier headers, String key) {
-    String value = headers.text(key);
-    if (value == null) {
-      return 0;
-    }
-    try {
-      return Math.max(0, Integer.parseInt(value.trim()));
-    } catch (NumberFormatException e) {
-      return 0;
-    }
+    long value = longNumber(headers, key);
+    return value <= Integer.MAX_VALUE ? (int) value : 0;
   }
 }
