@@ -6,6 +6,7 @@ import io.baton.Baton;
 import io.baton.Correlation;
 import io.baton.CorrelationScope;
 import io.baton.kafka.KafkaCorrelation;
+import io.baton.testing.KafkaHalts;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,9 @@ class KafkaLeaderFailoverIT {
 
   @Test
   void every_record_sent_arrives_with_its_original_id_after_the_leader_dies() throws Exception {
+    // A broker shutting down, the leader below or all three at the end, can find its log
+    // directory failed and halt the JVM: the test must outlive the cluster it kills.
+    KafkaHalts.intercept();
     try (KafkaClusterTestKit cluster =
         new KafkaClusterTestKit.Builder(
                 new TestKitNodes.Builder().setNumBrokerNodes(3).setNumControllerNodes(1).build())

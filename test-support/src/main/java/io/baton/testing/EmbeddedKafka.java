@@ -38,6 +38,7 @@ public final class EmbeddedKafka {
 
   public static synchronized String bootstrapServers() {
     if (cluster == null) {
+      KafkaHalts.intercept(); // the broker is closed at exit, racing the test kit's cleanup
       try {
         cluster =
             new KafkaClusterTestKit.Builder(
