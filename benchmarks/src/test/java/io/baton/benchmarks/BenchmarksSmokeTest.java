@@ -13,8 +13,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * One very short iteration of every per-message and ID benchmark, in this JVM, so that the build
  * notices when one stops compiling, stops running, or its setup check finds that a contender no
- * longer propagates (each state checks, once, that the ID arrives in the headers and the MDC).
- * Measures nothing.
+ * longer propagates (each state checks, once, that the ID arrives in the headers and the MDC),
+ * with the process CPU profiler on. Measures nothing.
  */
 class BenchmarksSmokeTest {
 
@@ -29,6 +29,7 @@ class BenchmarksSmokeTest {
                     .warmupIterations(0)
                     .measurementIterations(1)
                     .measurementTime(TimeValue.milliseconds(50))
+                    .addProfiler(ProcessCpuProfiler.class)
                     .shouldFailOnError(true)
                     .build())
             .run();
@@ -36,6 +37,10 @@ class BenchmarksSmokeTest {
     // raw, rawPolled, minimum, minimumInScope, baton, batonInScope, brave: 7 x 2 logLine;
     // otel: 2 logLine x 2 span processors; ID generation: 2
     assertThat(results).hasSize(7 * 2 + 4 + 2);
-    assertThat(results).allSatisfy(result -> assertThat(result.getPrimaryResult().getScore()).isPositive());
+    assertThat(results).allSatisfy(result -> {
+      assertThat(result.getPrimaryResult().getScore()).isPositive();
+      assertThat(result.getSecondaryResults().get("cpu.process").getScore())
+          .as("process CPU per op").isPositive();
+    });
   }
 }
