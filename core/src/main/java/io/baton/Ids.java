@@ -17,15 +17,11 @@ final class Ids {
     if (value instanceof String) {
       return isValid((String) value); // every inbound ID is a String; keep its charAt inlined
     }
-    if (value == null || value.length() < MIN_LENGTH || value.length() > MAX_LENGTH) {
-      return false;
-    }
-    for (int i = 0; i < value.length(); i++) {
-      if (!isAllowed(value.charAt(i))) {
-        return false;
-      }
-    }
-    return true;
+    // Any other CharSequence (a caller's StringBuilder): copy at most what an ID can be, rarely.
+    return value != null
+        && value.length() >= MIN_LENGTH
+        && value.length() <= MAX_LENGTH
+        && isValid(value.toString());
   }
 
   private static boolean isValid(String value) {

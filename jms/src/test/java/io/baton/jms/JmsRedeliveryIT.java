@@ -155,9 +155,9 @@ class JmsRedeliveryIT {
       });
       // No client-side prefetch: when a listener throws, the session recovers and every buffered
       // message would be counted as redelivered too, pushing innocent ones past the DLQ limit.
-      EmbeddedArtemis.start();
-      plain = new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory("vm://0?consumerWindowSize=0")
-          .createConnection();
+      org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory unbuffered = EmbeddedArtemis.inVm();
+      unbuffered.setConsumerWindowSize(0);
+      plain = unbuffered.createConnection();
       for (int s = 0; s < 4; s++) {
         Session session = plain.createSession(false, Session.AUTO_ACKNOWLEDGE);
         session.createConsumer(session.createQueue(name)).setMessageListener(message -> {

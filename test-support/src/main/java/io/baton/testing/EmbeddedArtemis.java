@@ -1,6 +1,5 @@
 package io.baton.testing;
 
-import jakarta.jms.ConnectionFactory;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -70,13 +69,13 @@ public final class EmbeddedArtemis {
   }
 
   /** A plain (unwrapped) Artemis connection factory over the in-VM acceptor. */
-  public static ConnectionFactory inVm() throws Exception {
+  public static ActiveMQConnectionFactory inVm() throws Exception {
     start();
     return new ActiveMQConnectionFactory("vm://0");
   }
 
   /** A plain (unwrapped) Artemis connection factory over TCP. */
-  public static ConnectionFactory tcp() throws Exception {
+  public static ActiveMQConnectionFactory tcp() throws Exception {
     start();
     return new ActiveMQConnectionFactory("tcp://127.0.0.1:" + tcpPort);
   }

@@ -147,15 +147,12 @@ public final class CheckoutDemo {
   private Result play() throws Exception {
     out.println("== Starting brokers (Kafka KRaft in process, Artemis embedded, RabbitMQ local) ...");
     String bootstrap = startKafka();
-    if (config.jmsBrokerUrl() == null) {
-      EmbeddedArtemis.start();
-    }
+    ActiveMQConnectionFactory audit = config.jmsBrokerUrl() != null
+        ? new ActiveMQConnectionFactory(config.jmsBrokerUrl()) : EmbeddedArtemis.inVm();
     // No client-side prefetch: a rollback must only bring back the message that was refused, not
     // count every buffered one as redelivered too.
-    auditFactory = jms.connectionFactory(new ActiveMQConnectionFactory(
-        (config.jmsBrokerUrl() != null ? config.jmsBrokerUrl() : "vm://0")
-            + (config.jmsBrokerUrl() != null && config.jmsBrokerUrl().contains("?") ? "&" : "?")
-            + "consumerWindowSize=0"));
+    audit.setConsumerWindowSize(0);
+    auditFactory = jms.connectionFactory(audit);
     boolean rabbitUp = startRabbit();
     startScheduler();
     startAudit();
