@@ -393,7 +393,10 @@ public final class CorrelationPropagator {
 
     private Builder() {}
 
-    /** Header names of the ID and its parent; default {@code correlation_id}, {@code parent_correlation_id}. */
+    /**
+     * Header names of the ID and its parent; default {@code correlation_id}, {@code
+     * parent_correlation_id}. They must differ ignoring case: some carriers match names that way.
+     */
     public Builder headers(String idHeader, String parentHeader) {
       this.idHeader = name(idHeader, "idHeader");
       this.parentHeader = name(parentHeader, "parentHeader");
@@ -431,7 +434,7 @@ public final class CorrelationPropagator {
 
     /** The propagator. */
     public CorrelationPropagator build() {
-      if (idHeader.equals(parentHeader) || idMdcKey.equals(parentMdcKey)) {
+      if (idHeader.equalsIgnoreCase(parentHeader) || idMdcKey.equals(parentMdcKey)) {
         throw new IllegalArgumentException("ID and parent need different names");
       }
       return new CorrelationPropagator(this);

@@ -414,6 +414,9 @@ class CorrelationPropagatorTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> CorrelationPropagator.newBuilder().headers("x", "x").build())
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> CorrelationPropagator.newBuilder().headers("cid", "CID").build())
+        .as("header names that differ only in case are one name to a Kafka carrier")
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -8,10 +8,11 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * One record's headers as a carrier, for one inject or extract: every lookup reads one array
- * snapshot of the headers, taken on first use, where iterating the headers would allocate an
- * iterator per lookup. A write leaves the snapshot in use for every other name (it removed and
- * added headers of its own name only), so sending a fresh record copies no header array at all.
+ * One record's headers as a carrier, for one inject or extract. The first lookup walks the headers
+ * once and remembers what it found under the propagator's two names (the ID and its parent); every
+ * later lookup, write and {@link #dedupe} of those names starts from that, so a message costs one
+ * walk of its headers. Walking them is also what is cheap: {@code Headers.toArray()} costs more
+ * than the rest of a lookup together.
  *
  * <p>Names match ignoring case; a write replaces every spelling. A name that occurs more than once
  * reads as one value when all copies agree, and otherwise as the comma-joined list of them (as HTTP
@@ -36,47 +37,57 @@ final class KafkaCarrier {
       };
 
   private final Headers headers;
-  private Header[] snapshot;
-  /** Names written since the snapshot was taken: the snapshot is stale for those only. */
-  private String written;
-  private String writtenToo;
-  /** Whether a lookup met a name twice: only then can {@link #dedupe} have work to do. */
-  private boolean repeated;
+  private final String idName;
+  private final String parentName;
+  /** Whether the walk below has happened; the four fields after it are only read once it has. */
+  private boolean walked;
+  /** How many headers carry each name, in any spelling. */
+  private int ids;
+  private int parents;
+  /** The value of the first header with each name. */
+  private byte[] id;
+  private byte[] parent;
 
-  KafkaCarrier(Headers headers) {
+  KafkaCarrier(Headers headers, CorrelationPropagator propagator) {
     this.headers = headers;
+    this.idName = propagator.idHeader();
+    this.parentName = propagator.parentHeader();
   }
 
-  /** The headers as they are now, for every name but those written since (see above). */
-  private Header[] snapshot() {
-    if (snapshot == null) {
-      snapshot = headers.toArray();
-    }
-    return snapshot;
-  }
-
-  /** A snapshot that is current for {@code key}. */
-  private Header[] snapshotFor(String key) {
-    if (isWritten(key)) {
-      forgetSnapshot();
-    }
-    return snapshot();
-  }
-
-  private void forgetSnapshot() {
-    snapshot = null;
-    written = null;
-    writtenToo = null;
-  }
-
-  /** Names match ignoring case; the exact spelling, by far the most common, is checked first. */
+  /**
+   * Names match ignoring case. Names of another length, by far the most common case, are told
+   * apart by length alone, and the exact spelling is checked before any case folding.
+   */
   private static boolean sameName(String name, String key) {
-    return name.equals(key) || name.equalsIgnoreCase(key);
+    return name.length() == key.length() && (name.equals(key) || name.equalsIgnoreCase(key));
   }
 
-  private boolean isWritten(String key) {
-    return (written != null && sameName(written, key))
-        || (writtenToo != null && sameName(writtenToo, key));
+  /**
+   * One walk of the headers, for both of the propagator's names. Headers that fail to read fail
+   * it before anything is remembered, so every later lookup fails the same way.
+   */
+  private void walk() {
+    int idCount = 0;
+    int parentCount = 0;
+    byte[] idValue = null;
+    byte[] parentValue = null;
+    for (Header header : headers) {
+      String name = header.key();
+      if (sameName(name, idName)) {
+        if (idCount++ == 0) {
+          idValue = header.value();
+        }
+      } else if (sameName(name, parentName)) {
+        if (parentCount++ == 0) {
+          parentValue = header.value();
+        }
+      }
+    }
+    ids = idCount;
+    parents = parentCount;
+    id = idValue;
+    parent = parentValue;
+    walked = true;
   }
 
   /**
@@ -85,10 +96,36 @@ final class KafkaCarrier {
    * conflicting copies (each part bounded the same way), or null.
    */
   Object value(String key) {
+    int copies;
+    byte[] first;
+    if (sameName(key, idName)) {
+      if (!walked) {
+        walk();
+      }
+      copies = ids;
+      first = id;
+    } else if (sameName(key, parentName)) {
+      if (!walked) {
+        walk();
+      }
+      copies = parents;
+      first = parent;
+    } else {
+      return valueOf(key); // an alias, or a diagnostic header
+    }
+    return copies > 1 ? repeatedValue(key) : first;
+  }
+
+  /** {@link #value} of any other name: its own walk. */
+  private Object valueOf(String key) {
     byte[] first = null;
-    for (Header header : snapshotFor(key)) {
-      byte[] value = header.value();
-      if (value != null && sameName(header.key(), key)) {
+    for (Header header : headers) {
+      // The name first: a consumed record's header copies its value out of the batch on demand.
+      if (sameName(header.key(), key)) {
+        byte[] value = header.value();
+        if (value == null) {
+          continue;
+        }
         if (first != null) {
           return repeatedValue(key);
         }
@@ -100,12 +137,14 @@ final class KafkaCarrier {
 
   /** {@link #value} of a name that occurs more than once: rare, so kept out of the common path. */
   private Object repeatedValue(String key) {
-    repeated = true;
     byte[] first = null;
     StringBuilder conflicting = null;
-    for (Header header : snapshot) {
+    for (Header header : headers) {
+      if (!sameName(header.key(), key)) {
+        continue;
+      }
       byte[] value = header.value();
-      if (value == null || !sameName(header.key(), key)) {
+      if (value == null) {
         continue;
       }
       if (first == null) {
@@ -134,30 +173,65 @@ final class KafkaCarrier {
 
   void set(String key, String value) {
     remove(key);
-    headers.add(key, value.getBytes(StandardCharsets.UTF_8));
-    if (snapshot == null || isWritten(key)) {
-      return;
-    }
-    if (written == null) {
-      written = key;
-    } else if (writtenToo == null) {
-      writtenToo = key;
-    } else {
-      forgetSnapshot(); // a third name: never happens with an ID and a parent, but stay correct
+    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+    headers.add(key, bytes);
+    if (sameName(key, idName)) {
+      ids = 1;
+      id = bytes;
+    } else if (sameName(key, parentName)) {
+      parents = 1;
+      parent = bytes;
     }
   }
 
+  /** Removes every spelling of {@code key}. */
   void remove(String key) {
-    boolean present = false;
-    for (Header header : snapshotFor(key)) {
-      if (sameName(header.key(), key)) {
-        present = true;
-        headers.remove(header.key());
+    if (sameName(key, idName)) {
+      if (!walked) {
+        walk();
+      }
+      if (ids > 0) {
+        removeAll(key);
+        ids = 0;
+        id = null;
+      }
+    } else if (sameName(key, parentName)) {
+      if (!walked) {
+        walk();
+      }
+      if (parents > 0) {
+        removeAll(key);
+        parents = 0;
+        parent = null;
+      }
+    } else {
+      removeAll(key);
+    }
+  }
+
+  /** {@link Headers#remove} takes one spelling at a time; one pass for each spelling found. */
+  private void removeAll(String key) {
+    for (int passes = 0; passes < MAX_SPELLINGS; passes++) {
+      String spelling = spellingOf(key);
+      if (spelling == null) {
+        return;
+      }
+      headers.remove(spelling);
+    }
+  }
+
+  /** More spellings of one name than anyone sends: the headers must be ignoring removal. */
+  private static final int MAX_SPELLINGS = 64;
+
+  /** The name of a header under {@code key} as the record spells it, or null. */
+  private String spellingOf(String key) {
+    for (Header header : headers) {
+      String name = header.key();
+      if (sameName(name, key)) {
+        return name;
       }
     }
-    if (present) {
-      forgetSnapshot();
-    }
+    return null;
   }
 
   /**
@@ -165,31 +239,28 @@ final class KafkaCarrier {
    * same name twice (agreeing copies) gets the value Baton settled on, once. Never throws:
    * read-only headers stay as they are.
    */
-  void dedupe(CorrelationPropagator propagator, Correlation correlation) {
-    // Every name dedupe looks at was either looked up (which noticed any repeat) or written once.
-    if (!repeated) {
+  void dedupe(Correlation correlation) {
+    // Every lookup and write above kept the counts current.
+    if (walked && ids <= 1 && parents <= 1) {
       return;
     }
+    dedupeWalked(correlation);
+  }
+
+  private void dedupeWalked(Correlation correlation) {
     try {
-      int ids = 0;
-      int parents = 0;
-      forgetSnapshot();
-      for (Header header : snapshot()) {
-        if (sameName(header.key(), propagator.idHeader())) {
-          ids++;
-        } else if (sameName(header.key(), propagator.parentHeader())) {
-          parents++;
-        }
+      if (!walked) {
+        walk();
       }
       if (ids > 1) {
-        set(propagator.idHeader(), correlation.id());
+        set(idName, correlation.id());
       }
       if (parents > 1) {
-        String parent = correlation.parentId().orElse(null);
-        if (parent == null) {
-          remove(propagator.parentHeader());
+        String parentId = correlation.parentId().orElse(null);
+        if (parentId == null) {
+          remove(parentName);
         } else {
-          set(propagator.parentHeader(), parent);
+          set(parentName, parentId);
         }
       }
     } catch (RuntimeException e) {

@@ -86,7 +86,7 @@ public final class KafkaCorrelation {
 
   /** The correlation a record carries (a fresh root when it carries none, or an invalid one). */
   public Correlation extract(ConsumerRecord<?, ?> record) {
-    return propagator.extract(new KafkaCarrier(record.headers()), KafkaCarrier.GETTER);
+    return propagator.extract(new KafkaCarrier(record.headers(), propagator), KafkaCarrier.GETTER);
   }
 
   /**
@@ -144,16 +144,16 @@ public final class KafkaCorrelation {
   }
 
   Correlation normalize(Headers headers) {
-    KafkaCarrier carrier = new KafkaCarrier(headers);
+    KafkaCarrier carrier = new KafkaCarrier(headers, propagator);
     Correlation correlation = propagator.normalize(carrier, KafkaCarrier.GETTER, KafkaCarrier.SETTER);
-    carrier.dedupe(propagator, correlation);
+    carrier.dedupe(correlation);
     return correlation;
   }
 
   Correlation inject(Headers headers) {
-    KafkaCarrier carrier = new KafkaCarrier(headers);
+    KafkaCarrier carrier = new KafkaCarrier(headers, propagator);
     Correlation correlation = propagator.inject(carrier, KafkaCarrier.GETTER, KafkaCarrier.SETTER);
-    carrier.dedupe(propagator, correlation);
+    carrier.dedupe(correlation);
     return correlation;
   }
 

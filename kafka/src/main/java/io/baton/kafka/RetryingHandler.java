@@ -74,7 +74,7 @@ final class RetryingHandler<K, V> implements java.util.function.Consumer<Consume
   }
 
   private void republish(ConsumerRecord<K, V> record, int attempts, Exception failure) {
-    KafkaCarrier in = new KafkaCarrier(record.headers());
+    KafkaCarrier in = new KafkaCarrier(record.headers(), kafka.propagator());
     // The baton_* headers are only believed on our own retry topic: anyone can publish headers,
     // and they choose where the record goes next.
     String claimed = in.text(ORIGINAL_TOPIC_HEADER);
@@ -85,7 +85,7 @@ final class RetryingHandler<K, V> implements java.util.function.Consumer<Consume
     String target = retry ? policy.retryTopic(originalTopic) : policy.deadLetterTopic(originalTopic);
 
     Headers outHeaders = new RecordHeaders(record.headers().toArray());
-    KafkaCarrier out = new KafkaCarrier(outHeaders);
+    KafkaCarrier out = new KafkaCarrier(outHeaders, kafka.propagator());
     out.set(ORIGINAL_TOPIC_HEADER, originalTopic);
     out.set(ORIGINAL_PARTITION_HEADER, fromRetryTopic
         ? String.valueOf(number(in, ORIGINAL_PARTITION_HEADER)) : String.valueOf(record.partition()));
