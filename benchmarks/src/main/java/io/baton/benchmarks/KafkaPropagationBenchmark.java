@@ -91,6 +91,8 @@ import org.slf4j.MDC;
  *       through the fake consumer's {@code poll} + iteration, the floor for {@code otel}.
  *   <li>{@code baton}: {@code KafkaCorrelation.producer(..)} + {@code kafka.open(record)};
  *       {@code batonInScope}: the same, sending inside a Baton scope opened for the whole trial.
+ *       {@code produceBaton}/{@code consumeBaton} and {@code produceMinimum}/{@code
+ *       consumeMinimum}: each half of {@code baton} and {@code minimum} alone.
  *   <li>{@code otel}: opentelemetry-kafka-clients-2.6 {@code KafkaTelemetry.wrap(producer)} and
  *       {@code wrap(consumer)}; one record per poll; the "process" span is started by the wrapped
  *       records' iterator and ended by its next {@code hasNext()}. SDK: always-on sampler, W3C
@@ -200,10 +202,17 @@ public class KafkaPropagationBenchmark {
   @Benchmark
   public void minimum(RawState s, Blackhole bh) {
     ProducerRecord<String, String> sent = newProducerRecord();
+    bh.consume(minimumSend(s.producer, sent));
+    ConsumerRecord<String, String> record = toConsumerRecord(sent, offset++);
+    minimumHandle(record, bh);
+  }
+
+  /** {@code minimum}'s send: the current correlation or a fresh ID, one header, a wrapped callback. */
+  static Future<RecordMetadata> minimumSend(Producer<String, String> producer, ProducerRecord<String, String> sent) {
     String[] current = MINIMUM_CONTEXT.get();
     String id = current[0] != null ? current[0] : newUuidV4();
     sent.headers().add(Baton.ID_KEY, id.getBytes(StandardCharsets.UTF_8));
-    bh.consume(s.producer.send(sent, (metadata, exception) -> {
+    return producer.send(sent, (metadata, exception) -> {
       String[] context = MINIMUM_CONTEXT.get();
       String previous = context[0];
       String previousId = MDC.get(Baton.ID_KEY);
@@ -227,9 +236,11 @@ public class KafkaPropagationBenchmark {
           MDC.put(Baton.PARENT_KEY, previousParent);
         }
       }
-    }));
+    });
+  }
 
-    ConsumerRecord<String, String> record = toConsumerRecord(sent, offset++);
+  /** {@code minimum}'s handling: the header decoded and validated, the handler run in its scope. */
+  void minimumHandle(ConsumerRecord<String, String> record, Blackhole bh) {
     Header header = record.headers().lastHeader(Baton.ID_KEY);
     String inbound = header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     String recordId = Correlation.isValidId(inbound) ? inbound : newUuidV4();
@@ -284,6 +295,35 @@ public class KafkaPropagationBenchmark {
     }
   }
 
+  // The two halves of baton and minimum, each alone: less code per compiled method than the whole
+  // message, so they vary less from fork to fork and show which half a change moved.
+
+  /** Baton's send half: a fresh record through the wrapped producer, callback run in its scope. */
+  @Benchmark
+  public void produceBaton(BatonState s, Blackhole bh) {
+    bh.consume(s.producer.send(newProducerRecord(), NOOP_CALLBACK));
+  }
+
+  /** The minimum's send half. */
+  @Benchmark
+  public void produceMinimum(RawState s, Blackhole bh) {
+    bh.consume(minimumSend(s.producer, newProducerRecord()));
+  }
+
+  /** Baton's handling half, of one record with a valid ID, delivered again and again. */
+  @Benchmark
+  public void consumeBaton(BatonState s, Blackhole bh) {
+    try (CorrelationScope scope = s.kafka.open(s.delivered)) {
+      handle(s.delivered, PLAIN_LOG, bh);
+    }
+  }
+
+  /** The minimum's handling half, of the same record. */
+  @Benchmark
+  public void consumeMinimum(ConsumedState s, Blackhole bh) {
+    minimumHandle(s.delivered, bh);
+  }
+
   @Benchmark
   public void otel(OtelState s, Blackhole bh) {
     ProducerRecord<String, String> sent = newProducerRecord();
@@ -321,7 +361,7 @@ public class KafkaPropagationBenchmark {
 
   /** Baton-wrapped producer; sends outside any correlation, so each starts a fresh root. */
   @State(Scope.Thread)
-  public static class BatonState {
+  public static class BatonState extends ConsumedState {
     KafkaCorrelation kafka;
     Producer<String, String> producer;
 
@@ -330,6 +370,18 @@ public class KafkaPropagationBenchmark {
       kafka = KafkaCorrelation.create();
       producer = kafka.producer(new NoopProducer());
       checkBaton(kafka, producer, null);
+    }
+  }
+
+  /** One record as Baton's producer would have sent it, for the handling halves. */
+  @State(Scope.Thread)
+  public static class ConsumedState {
+    final ConsumerRecord<String, String> delivered;
+
+    public ConsumedState() {
+      ProducerRecord<String, String> sent = newProducerRecord();
+      KafkaCorrelation.create().producer(new NoopProducer()).send(sent);
+      delivered = toConsumerRecord(sent, 0);
     }
   }
 
