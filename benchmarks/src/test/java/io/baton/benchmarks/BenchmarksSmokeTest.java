@@ -34,9 +34,10 @@ class BenchmarksSmokeTest {
                     .build())
             .run();
 
-    // raw, rawPolled, minimum, minimumInScope, baton, batonInScope, brave: 7 x 2 logLine;
+    // raw, rawPolled, minimum, minimumInScope, baton, batonInScope, brave, and the halves
+    // produceBaton, produceMinimum, consumeBaton, consumeMinimum: 11 x 2 logLine;
     // otel: 2 logLine x 2 span processors; ID generation: 2
-    assertThat(results).hasSize(7 * 2 + 4 + 2);
+    assertThat(results).hasSize(11 * 2 + 4 + 2);
     assertThat(results).allSatisfy(result -> {
       assertThat(result.getPrimaryResult().getScore()).isPositive();
       assertThat(result.getSecondaryResults().get("cpu.process").getScore())
