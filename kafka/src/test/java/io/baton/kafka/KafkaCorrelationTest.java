@@ -231,6 +231,30 @@ class KafkaCorrelationTest {
   }
 
   @Test
+  void open_never_reads_the_value_of_another_header() {
+    // A consumed record's header copies its value out of the fetched batch when asked; one that
+    // cannot (here: throws) must not cost the record its ID.
+    ConsumerRecord<String, String> record = record("v");
+    record.headers().add(new Header() {
+      @Override
+      public String key() {
+        return "payload_digest";
+      }
+
+      @Override
+      public byte[] value() {
+        throw new IllegalStateException("value of another header read");
+      }
+    });
+    record.headers().add("correlation_id", ID.getBytes(UTF_8));
+
+    try (CorrelationScope scope = kafka.open(record)) {
+      assertThat(MDC.get("correlation_id")).isEqualTo(ID);
+    }
+    assertThat(logs.lines()).isEmpty();
+  }
+
+  @Test
   void poll_gives_a_record_without_id_exactly_one_fresh_id() {
     ConsumerRecord<String, String> polled = poll(record("v")).iterator().next();
 
