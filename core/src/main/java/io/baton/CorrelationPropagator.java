@@ -50,9 +50,34 @@ public final class CorrelationPropagator {
      * CharSequence} is read as it is and a {@code byte[]} as UTF-8; any other type counts as
      * missing (with a warning that names only the type), so a getter may hand over whatever the
      * carrier holds. Carriers whose names are case-insensitive in practice (HTTP-style headers)
-     * should match {@code key} ignoring ASCII case.
+     * should match {@code key} ignoring ASCII case, e.g. with {@link #sameName}.
      */
     Object get(C carrier, String key);
+
+    /**
+     * Whether header {@code name} is {@code key} ignoring ASCII case only: {@code
+     * X-Correlation-ID} is {@code x-correlation-id}, but {@code correlation_id} spelled with a
+     * dotless i (U+0131) is not {@code correlation_id}, as it would be to {@link
+     * String#equalsIgnoreCase}.
+     */
+    static boolean sameName(String name, String key) {
+      int length = key.length();
+      if (name.length() != length) {
+        return false; // by far the most common case: told apart by length alone
+      }
+      for (int i = 0; i < length; i++) {
+        char a = name.charAt(i);
+        char b = key.charAt(i);
+        if (a != b && lowerAscii(a) != lowerAscii(b)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private static char lowerAscii(char c) {
+      return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+    }
   }
 
   /**
@@ -434,7 +459,7 @@ public final class CorrelationPropagator {
 
     /** The propagator. */
     public CorrelationPropagator build() {
-      if (idHeader.equalsIgnoreCase(parentHeader) || idMdcKey.equals(parentMdcKey)) {
+      if (Getter.sameName(idHeader, parentHeader) || idMdcKey.equals(parentMdcKey)) {
         throw new IllegalArgumentException("ID and parent need different names");
       }
       return new CorrelationPropagator(this);

@@ -409,6 +409,20 @@ class CorrelationPropagatorTest {
   }
 
   @Test
+  void header_names_match_ignoring_ascii_case_only() {
+    assertThat(CorrelationPropagator.Getter.sameName("X-Correlation-ID", "x-correlation-id")).isTrue();
+    assertThat(CorrelationPropagator.Getter.sameName("correlation_id", "correlation_id")).isTrue();
+    assertThat(CorrelationPropagator.Getter.sameName("correlation_id", "correlation_ids")).isFalse();
+    assertThat(CorrelationPropagator.Getter.sameName("correlation-id", "correlation_id")).isFalse();
+    // Letters that String.equalsIgnoreCase folds onto ASCII ones: a dotless i, a Kelvin sign.
+    assertThat("correlat\u0131on_id".equalsIgnoreCase("correlation_id")).isTrue();
+    assertThat(CorrelationPropagator.Getter.sameName("correlat\u0131on_id", "correlation_id")).isFalse();
+    assertThat(CorrelationPropagator.Getter.sameName("\u212Aey", "key")).isFalse();
+    // Characters 32 apart that are not letters stay apart.
+    assertThat(CorrelationPropagator.Getter.sameName("a@", "a`")).isFalse();
+  }
+
+  @Test
   void builder_rejects_blank_and_clashing_names() {
     assertThatThrownBy(() -> CorrelationPropagator.newBuilder().headers(" ", "p"))
         .isInstanceOf(IllegalArgumentException.class);

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
  * One record's headers as a carrier, for one inject or extract. The first lookup walks the headers
@@ -14,7 +15,7 @@ import org.apache.kafka.common.header.Headers;
  * walk of its headers. Walking them is also what is cheap: {@code Headers.toArray()} costs more
  * than the rest of a lookup together.
  *
- * <p>Names match ignoring case; a write replaces every spelling. A name that occurs more than once
+ * <p>Names match ignoring ASCII case; a write replaces every spelling. A name that occurs more than once
  * reads as one value when all copies agree, and otherwise as the comma-joined list of them (as HTTP
  * joins repeated fields), which is never a valid ID: conflicting copies cannot tell which one is
  * right, so the record gets a fresh ID.
@@ -44,9 +45,13 @@ final class KafkaCarrier {
   /** How many headers carry each name, in any spelling. */
   private int ids;
   private int parents;
-  /** The value of the first header with each name. */
-  private byte[] id;
-  private byte[] parent;
+  /**
+   * The first header with each name. Its value is read only when that name is asked for: a
+   * consumed header copies its value out of the fetched batch then, and one that fails to must
+   * cost only its own name.
+   */
+  private Header id;
+  private Header parent;
 
   KafkaCarrier(Headers headers, CorrelationPropagator propagator) {
     this.headers = headers;
@@ -54,39 +59,36 @@ final class KafkaCarrier {
     this.parentName = propagator.parentHeader();
   }
 
-  /**
-   * Names match ignoring case. Names of another length, by far the most common case, are told
-   * apart by length alone, and the exact spelling is checked before any case folding.
-   */
+  /** Names match ignoring ASCII case. */
   private static boolean sameName(String name, String key) {
-    return name.length() == key.length() && (name.equals(key) || name.equalsIgnoreCase(key));
+    return CorrelationPropagator.Getter.sameName(name, key);
   }
 
   /**
-   * One walk of the headers, for both of the propagator's names. Headers that fail to read fail
-   * it before anything is remembered, so every later lookup fails the same way.
+   * One walk of the headers' names, for both of the propagator's names. Headers that fail to
+   * iterate fail it before anything is remembered, so every later lookup fails the same way.
    */
   private void walk() {
     int idCount = 0;
     int parentCount = 0;
-    byte[] idValue = null;
-    byte[] parentValue = null;
+    Header idFirst = null;
+    Header parentFirst = null;
     for (Header header : headers) {
       String name = header.key();
       if (sameName(name, idName)) {
         if (idCount++ == 0) {
-          idValue = header.value();
+          idFirst = header;
         }
       } else if (sameName(name, parentName)) {
         if (parentCount++ == 0) {
-          parentValue = header.value();
+          parentFirst = header;
         }
       }
     }
     ids = idCount;
     parents = parentCount;
-    id = idValue;
-    parent = parentValue;
+    id = idFirst;
+    parent = parentFirst;
     walked = true;
   }
 
@@ -97,7 +99,7 @@ final class KafkaCarrier {
    */
   Object value(String key) {
     int copies;
-    byte[] first;
+    Header first;
     if (sameName(key, idName)) {
       if (!walked) {
         walk();
@@ -113,7 +115,10 @@ final class KafkaCarrier {
     } else {
       return valueOf(key); // an alias, or a diagnostic header
     }
-    return copies > 1 ? repeatedValue(key) : first;
+    if (copies > 1) {
+      return repeatedValue(key);
+    }
+    return first == null ? null : first.value();
   }
 
   /** {@link #value} of any other name: its own walk. */
@@ -172,56 +177,68 @@ final class KafkaCarrier {
   private static final int MAX_SHOWN = 64;
 
   void set(String key, String value) {
-    remove(key);
-    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-    headers.add(key, bytes);
-    if (sameName(key, idName)) {
+    boolean removedAll = remove(key);
+    Header header = new RecordHeader(key, value.getBytes(StandardCharsets.UTF_8));
+    headers.add(header);
+    if (!removedAll) {
+      walked = false; // headers that ignored a removal: count again on the next lookup
+    } else if (sameName(key, idName)) {
       ids = 1;
-      id = bytes;
+      id = header;
     } else if (sameName(key, parentName)) {
       parents = 1;
-      parent = bytes;
+      parent = header;
     }
   }
 
-  /** Removes every spelling of {@code key}. */
-  void remove(String key) {
+  /**
+   * Removes every spelling of {@code key}; false when the headers kept one (they ignored a
+   * removal), and then the counts above are no longer known.
+   */
+  boolean remove(String key) {
     if (sameName(key, idName)) {
       if (!walked) {
         walk();
       }
       if (ids > 0) {
-        removeAll(key);
+        boolean removedAll = removeAll(key);
         ids = 0;
         id = null;
+        walked = removedAll;
+        return removedAll;
       }
     } else if (sameName(key, parentName)) {
       if (!walked) {
         walk();
       }
       if (parents > 0) {
-        removeAll(key);
+        boolean removedAll = removeAll(key);
         parents = 0;
         parent = null;
+        walked = removedAll;
+        return removedAll;
       }
     } else {
-      removeAll(key);
+      return removeAll(key);
     }
+    return true;
   }
 
-  /** {@link Headers#remove} takes one spelling at a time; one pass for each spelling found. */
-  private void removeAll(String key) {
-    for (int passes = 0; passes < MAX_SPELLINGS; passes++) {
-      String spelling = spellingOf(key);
-      if (spelling == null) {
-        return;
+  /**
+   * {@link Headers#remove} takes one spelling at a time: one pass for each spelling found, however
+   * many a record came with. False when a spelling is still there right after its removal.
+   */
+  private boolean removeAll(String key) {
+    String removed = null;
+    for (String spelling = spellingOf(key); spelling != null; spelling = spellingOf(key)) {
+      if (spelling.equals(removed)) {
+        return false;
       }
       headers.remove(spelling);
+      removed = spelling;
     }
+    return true;
   }
-
-  /** More spellings of one name than anyone sends: the headers must be ignoring removal. */
-  private static final int MAX_SPELLINGS = 64;
 
   /** The name of a header under {@code key} as the record spells it, or null. */
   private String spellingOf(String key) {

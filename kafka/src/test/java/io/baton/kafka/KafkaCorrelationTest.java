@@ -254,6 +254,79 @@ class KafkaCorrelationTest {
     assertThat(logs.lines()).isEmpty();
   }
 
+  /** A header whose value cannot be read, as a consumed header whose copy out of the batch fails. */
+  private static Header unreadable(String key) {
+    return new Header() {
+      @Override
+      public String key() {
+        return key;
+      }
+
+      @Override
+      public byte[] value() {
+        throw new IllegalStateException("value of " + key + " read");
+      }
+    };
+  }
+
+  @Test
+  void a_parent_header_that_cannot_be_read_costs_only_the_parent() {
+    ConsumerRecord<String, String> record = record("v");
+    record.headers().add("correlation_id", ID.getBytes(UTF_8));
+    record.headers().add(unreadable("parent_correlation_id"));
+    ProducerRecord<String, String> sent = new ProducerRecord<>("orders", "v");
+    sent.headers().add("correlation_id", ID.getBytes(UTF_8));
+    sent.headers().add(unreadable("parent_correlation_id"));
+
+    try (CorrelationScope scope = kafka.open(record)) {
+      assertThat(MDC.get("correlation_id")).isEqualTo(ID);
+      assertThat(MDC.get("parent_correlation_id")).isNull();
+    }
+    producer.send(sent, (metadata, exception) -> log.info("sent"));
+
+    assertThat(header(record.headers(), "correlation_id")).isEqualTo(ID);
+    assertThat(header(mockProducer.history().get(0).headers(), "correlation_id")).isEqualTo(ID);
+    assertThat(logs.fromLogger(KafkaCorrelationTest.class.getName()).get(0).mdc())
+        .containsEntry("correlation_id", ID);
+    assertThat(logs.fromLogger("io.baton")).isNotEmpty().extracting(CapturedLine::message)
+        .allMatch(message -> message.startsWith("Could not read parent_correlation_id"));
+  }
+
+  @Test
+  void every_spelling_of_the_id_is_replaced_however_many_a_record_came_with() {
+    ConsumerRecord<String, String> record = record("v");
+    String name = "correlation_id";
+    for (int spelling = 0; spelling < 100; spelling++) {
+      StringBuilder key = new StringBuilder(name);
+      for (int bit = 0; bit < 7; bit++) {
+        if ((spelling >> bit & 1) == 1) {
+          key.setCharAt(bit, Character.toUpperCase(name.charAt(bit)));
+        }
+      }
+      record.headers().add(key.toString(), String.format("conflicting-id-%06d", spelling).getBytes(UTF_8));
+    }
+
+    Correlation first = kafka.extract(poll(record).iterator().next());
+    Correlation again = kafka.extract(record);
+
+    assertThat(countIgnoringCase(record.headers(), name)).isEqualTo(1);
+    assertThat(again).isEqualTo(first);
+    assertThat(first.id()).doesNotStartWith("conflicting-id-");
+  }
+
+  @Test
+  void a_name_that_matches_only_by_unicode_case_folding_is_another_header() {
+    // "correlation_id" with a dotless i: String.equalsIgnoreCase calls it the same name.
+    String lookalike = "correlat\u0131on_id";
+    ConsumerRecord<String, String> record = record("v");
+    record.headers().add(lookalike, ID.getBytes(UTF_8));
+
+    ConsumerRecord<String, String> polled = poll(record).iterator().next();
+
+    assertThat(header(polled.headers(), lookalike)).isEqualTo(ID);
+    assertThat(header(polled.headers(), "correlation_id")).isNotEqualTo(ID).matches(Correlation::isValidId);
+  }
+
   @Test
   void poll_gives_a_record_without_id_exactly_one_fresh_id() {
     ConsumerRecord<String, String> polled = poll(record("v")).iterator().next();

@@ -65,7 +65,7 @@ final class AmqpHeaders {
     Object value = table.get(key);
     if (value == null) {
       for (Map.Entry<String, Object> entry : table.entrySet()) {
-        if (entry.getKey().equalsIgnoreCase(key)) {
+        if (CorrelationPropagator.Getter.sameName(entry.getKey(), key)) {
           value = entry.getValue();
           break;
         }

@@ -46,6 +46,17 @@ class AmqpHeadersTest {
   }
 
   @Test
+  void names_match_ignoring_ascii_case_only() {
+    Map<String, Object> differentlyCased = new HashMap<>();
+    differentlyCased.put("Correlation_ID", ID);
+    Map<String, Object> lookalike = new HashMap<>();
+    lookalike.put("correlat\u0131on_id", ID); // a dotless i: the same name to equalsIgnoreCase
+
+    assertThat(rabbit.extract(withHeaders(differentlyCased)).id()).isEqualTo(ID);
+    assertThat(rabbit.extract(withHeaders(lookalike)).id()).isNotEqualTo(ID).matches(Correlation::isValidId);
+  }
+
+  @Test
   void other_types_count_as_missing_with_a_warning_that_names_only_the_type() {
     for (Object value : List.of(42, 4.2d, true, new Date(), Map.of("nested", ID), List.of(ID))) {
       logs.clear();
