@@ -61,11 +61,13 @@ public final class CorrelationPropagator {
      * String#equalsIgnoreCase}.
      */
     static boolean sameName(String name, String key) {
-      int length = key.length();
-      if (name.length() != length) {
-        return false; // by far the most common case: told apart by length alone
-      }
-      for (int i = 0; i < length; i++) {
+      // Names of another length, by far the most common case, are told apart by length alone,
+      // and the exact spelling (often the very same String) is checked before any case folding.
+      return name.length() == key.length() && (name.equals(key) || sameIgnoringAsciiCase(name, key));
+    }
+
+    private static boolean sameIgnoringAsciiCase(String name, String key) {
+      for (int i = 0; i < key.length(); i++) {
         char a = name.charAt(i);
         char b = key.charAt(i);
         if (a != b && lowerAscii(a) != lowerAscii(b)) {
