@@ -64,12 +64,18 @@ final class RetryingHandler<K, V> implements java.util.function.Consumer<Consume
         }
       }
       if (failure instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-        break;
+        break; // asked to stop: no more attempts
       }
     }
+    // A set interrupt flag would fail the wait for the broker's answer at once, with the record
+    // already on its way: republish with the flag clear, and set it again afterwards.
+    boolean interrupted = Thread.interrupted() || failure instanceof InterruptedException;
     try (CorrelationScope scope = propagator.open(correlation)) {
       republish(record, attempts, failure);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -80,6 +80,36 @@ class RetryingHandlerTest {
   }
 
   @Test
+  void an_interrupted_handler_stops_retrying_its_record_is_republished_and_the_flag_stays_set() {
+    AtomicInteger calls = new AtomicInteger();
+    Consumer<ConsumerRecord<String, String>> handler =
+        kafka.retrying(
+            record -> {
+              calls.incrementAndGet();
+              Thread.currentThread().interrupt(); // as a shutdown does, flag still set
+              throw new InterruptedException("shutting down");
+            },
+            producer,
+            RetryPolicy.newBuilder().attempts(3).build());
+
+    boolean interruptedAfter;
+    try {
+      handler.accept(order("pay"));
+    } finally {
+      interruptedAfter = Thread.interrupted();
+    }
+
+    assertThat(calls).hasValue(1);
+    assertThat(interruptedAfter).as("interrupt flag after accept").isTrue();
+    assertThat(producer.history()).singleElement().satisfies(dead -> {
+      assertThat(dead.topic()).isEqualTo("orders.DLT");
+      assertThat(header(dead.headers(), "correlation_id")).isEqualTo(ID);
+    });
+    assertThat(logs.withMessage("to orders.DLT after 1 failed attempts").get(0).correlationId())
+        .isEqualTo(ID);
+  }
+
+  @Test
   void exhausted_record_goes_to_the_dead_letter_topic_with_everything_it_had() {
     Consumer<ConsumerRecord<String, String>> handler =
         kafka.retrying(
