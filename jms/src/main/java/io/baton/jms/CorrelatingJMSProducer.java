@@ -26,7 +26,8 @@ final class CorrelatingJMSProducer implements JMSProducer {
 
   @Override
   public JMSProducer send(Destination destination, Message message) {
-    stampIfStamped(jms.inject(message));
+    unstamp();
+    jms.inject(message);
     delegate.send(destination, message);
     return this;
   }
@@ -317,14 +318,28 @@ final class CorrelatingJMSProducer implements JMSProducer {
   }
 
   /**
-   * Sends of a message: the producer's own properties are copied onto the message at send, so once
-   * it carries ours they must say what the message says.
+   * Sends of a message: the provider copies the producer's properties onto the message at send,
+   * over the message's own, and a received message (read-only) cannot take them at all. So the
+   * correlation a body send left on the producer comes off first, and the message goes out with
+   * its own. A valid ID the caller set on the producer stays: it is theirs, as on a body send.
    */
-  private void stampIfStamped(Correlation correlation) {
-    if (delegate.propertyExists(jms.propagator().idHeader())) {
-      jms.propagator().write(delegate, PROPERTIES, correlation);
-      stamped = correlation.id();
+  private void unstamp() {
+    if (stamped == null) {
+      return;
     }
+    if (stamped.equals(idOnProducer())) {
+      String idKey = jms.propagator().idHeader();
+      String parentKey = jms.propagator().parentHeader();
+      Map<String, Object> kept = new LinkedHashMap<>();
+      for (String name : delegate.getPropertyNames()) {
+        if (!name.equals(idKey) && !name.equals(parentKey)) {
+          kept.put(name, delegate.getObjectProperty(name));
+        }
+      }
+      delegate.clearProperties();
+      kept.forEach(delegate::setProperty);
+    }
+    stamped = null;
   }
 
   /** A producer's properties outlive one send: never "already present", always replaced. */

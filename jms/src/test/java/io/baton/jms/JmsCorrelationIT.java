@@ -139,6 +139,57 @@ class JmsCorrelationIT {
   }
 
   @Test
+  void a_valid_id_the_caller_set_on_a_jms_producer_survives_a_message_send() throws Exception {
+    ConnectionFactory factory = jms.connectionFactory(EmbeddedArtemis.inVm());
+    try (JMSContext context = factory.createContext()) {
+      Queue queue = context.createQueue(queueName());
+      var producer = context.createProducer().setProperty("correlation_id", "set-by-the-caller-0001");
+      try (CorrelationScope scope = Baton.openNew()) {
+        producer.send(queue, context.createTextMessage("a message"));
+        producer.send(queue, "a body");
+      }
+      JMSConsumer consumer = context.createConsumer(queue);
+      assertThat(consumer.receive(10_000).getStringProperty("correlation_id")).isEqualTo("set-by-the-caller-0001");
+      assertThat(consumer.receive(10_000).getStringProperty("correlation_id")).isEqualTo("set-by-the-caller-0001");
+      assertThat(producer.getStringProperty("correlation_id")).isEqualTo("set-by-the-caller-0001");
+    }
+  }
+
+  @Test
+  void a_jms_producer_forwards_a_received_message_after_a_body_send_with_the_messages_own_id()
+      throws Exception {
+    ConnectionFactory factory = jms.connectionFactory(EmbeddedArtemis.inVm());
+    Correlation order = Correlation.newRoot();
+    Correlation receipt = Correlation.newRoot();
+    Correlation reminder = Correlation.newRoot();
+    try (JMSContext context = factory.createContext()) {
+      Queue inbox = context.createQueue(queueName());
+      Queue outbox = context.createQueue(queueName());
+      var producer = context.createProducer();
+      try (CorrelationScope scope = Baton.open(order)) {
+        producer.send(inbox, context.createTextMessage("order"));
+      }
+      Message received = context.createConsumer(inbox).receive(10_000);
+
+      try (CorrelationScope scope = Baton.open(receipt)) {
+        producer.send(outbox, "receipt");    // a body: the correlation goes on the producer
+        producer.send(outbox, received);     // read-only: must not take the producer's correlation
+      }
+      try (CorrelationScope scope = Baton.open(reminder)) {
+        producer.send(outbox, "reminder");
+      }
+
+      JMSConsumer out = context.createConsumer(outbox);
+      for (Correlation expected : List.of(receipt, order, reminder)) {
+        Message message = out.receive(10_000);
+        assertThat(jms.extract(message)).isEqualTo(expected);
+      }
+      assertThat(producer.getPropertyNames()).as("the producer after the last body send")
+          .contains("correlation_id");
+    }
+  }
+
+  @Test
   void receive_loop_opens_each_message_by_hand_and_no_context_gives_a_fresh_id() throws Exception {
     ConnectionFactory factory = jms.connectionFactory(EmbeddedArtemis.inVm());
     try (JMSContext context = factory.createContext()) {
