@@ -157,12 +157,18 @@ public final class QuartzCorrelation {
     return correlation;
   }
 
-  /** The tagged correlation, or null for an untagged job (an invalid tag gives a fresh root). */
+  /**
+   * The tagged correlation, or null for an untagged job. An invalid tag is warned about (sanitized)
+   * and then counts as none: the fresh ID it would give differs on every read, and neither a fire's
+   * ID nor its parent may.
+   */
   Correlation tagOf(JobDataMap data) {
-    if (!data.containsKey(propagator.idHeader())) {
+    Object tag = data.get(propagator.idHeader());
+    if (tag == null) {
       return null;
     }
-    return propagator.extract(data, JobData.GETTER);
+    Correlation extracted = propagator.extract(data, JobData.GETTER);
+    return tag instanceof String && extracted.id().equals(tag) ? extracted : null;
   }
 
   private boolean continues(JobExecutionContext context, JobDataMap data) {

@@ -212,6 +212,27 @@ class QuartzCorrelationTest {
   }
 
   @Test
+  void an_invalid_tag_on_a_repeating_trigger_runs_its_fires_like_an_untagged_job() throws Exception {
+    started(3);
+    String latch = latch(2);
+    scheduler.scheduleJob(
+        newJob(LoggingJob.class).withIdentity("badly-tagged")
+            .usingJobData("correlation_id", "bad id").usingJobData("latch", latch).build(),
+        newTrigger().startNow()
+            .withSchedule(SimpleScheduleBuilder.simpleSchedule().withIntervalInMilliseconds(50).withRepeatCount(1))
+            .build());
+    await(latch);
+
+    List<CapturedLine> fires = logs.withMessage("running badly-tagged");
+    assertThat(fires).hasSize(2);
+    assertThat(fires).extracting(CapturedLine::parentCorrelationId).as("parents").containsOnlyNulls();
+    assertThat(fires).extracting(CapturedLine::correlationId).allMatch(Correlation::isValidId)
+        .doesNotHaveDuplicates();
+    assertThat(logs.fromLogger("io.baton")).hasSize(2).allSatisfy(warning ->
+        assertThat(warning.message()).startsWith("Replaced invalid correlation_id").doesNotContain("bad id"));
+  }
+
+  @Test
   void fire_policy_can_be_chosen_per_job_and_scheduler_wide() throws Exception {
     started(3);
     Correlation request = Correlation.newRoot();
