@@ -111,7 +111,7 @@ final class CorrelatingChannel implements Channel {
 
   @Override
   public Consumer getDefaultConsumer() {
-    return delegate.getDefaultConsumer();
+    return CorrelatingConsumer.unwrap(delegate.getDefaultConsumer());
   }
 
   @Override

@@ -18,6 +18,11 @@ final class CorrelatingConsumer implements Consumer {
     this.rabbit = rabbit;
   }
 
+  /** The consumer the application gave, for getters that hand it back. */
+  static Consumer unwrap(Consumer consumer) {
+    return consumer instanceof CorrelatingConsumer ? ((CorrelatingConsumer) consumer).delegate : consumer;
+  }
+
   @Override
   public void handleDelivery(
       String consumerTag, Envelope envelope, AMQP.BasicProperties properties, byte[] body)

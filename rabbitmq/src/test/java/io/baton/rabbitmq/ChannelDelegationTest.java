@@ -62,4 +62,23 @@ class ChannelDelegationTest {
     assertThat(calls).hasSize(1);
     Delegation.assertForwarded(calls.get(0), method, args, Set.of());
   }
+
+  @org.junit.jupiter.api.Test
+  void the_default_consumer_set_is_the_one_got_back() {
+    Object[] stored = new Object[1];
+    Channel channel = (Channel) java.lang.reflect.Proxy.newProxyInstance(
+        Channel.class.getClassLoader(), new Class<?>[] {Channel.class}, (proxy, method, args) -> {
+          if (method.getName().equals("setDefaultConsumer")) {
+            stored[0] = args[0];
+          }
+          return method.getName().equals("getDefaultConsumer") ? stored[0] : null;
+        });
+    Consumer mine = new com.rabbitmq.client.DefaultConsumer(channel);
+    Channel wrapped = rabbit.channel(channel);
+
+    wrapped.setDefaultConsumer(mine);
+
+    assertThat(stored[0]).as("what the channel holds: the correlating wrapper").isNotSameAs(mine);
+    assertThat(wrapped.getDefaultConsumer()).isSameAs(mine);
+  }
 }
