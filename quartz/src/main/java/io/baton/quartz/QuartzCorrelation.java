@@ -104,8 +104,19 @@ public final class QuartzCorrelation {
    * correlation_id} / {@code parent_correlation_id}); with none current, the job stays untagged.
    */
   public JobBuilder tag(JobBuilder job) {
-    JobDataMap data = tag(new JobDataMap());
-    return data.isEmpty() ? job : job.usingJobData(data);
+    Objects.requireNonNull(job, "job");
+    if (Baton.current().isEmpty()) {
+      return job;
+    }
+    JobDataMap data;
+    try {
+      // A copy of the builder's own data, so that the write replaces what an earlier tag left
+      // there (a parent the current correlation does not have), not only what it sets.
+      data = new JobDataMap(job.build().getJobDataMap());
+    } catch (RuntimeException noJobClassYet) {
+      return job.usingJobData(tag(new JobDataMap())); // a builder that cannot build has no tag yet
+    }
+    return job.setJobData(tag(data));
   }
 
   /** Like {@link #tag(JobBuilder)}, for a job's (or a trigger's) data map; returns it. */

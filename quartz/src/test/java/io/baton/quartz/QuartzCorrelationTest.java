@@ -24,6 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.Job;
 import org.quartz.JobDataMap;
+import org.quartz.JobDetail;
 import org.quartz.JobExecutionContext;
 import org.quartz.JobExecutionException;
 import org.quartz.JobListener;
@@ -230,6 +231,26 @@ class QuartzCorrelationTest {
         .doesNotHaveDuplicates();
     assertThat(logs.fromLogger("io.baton")).hasSize(2).allSatisfy(warning ->
         assertThat(warning.message()).startsWith("Replaced invalid correlation_id").doesNotContain("bad id"));
+  }
+
+  @Test
+  void tagging_a_builder_again_replaces_the_earlier_tag_and_its_parent() {
+    JobDetail first;
+    try (CorrelationScope scope = Baton.open(Correlation.of("original-request-000001", "original-parent-00000001"))) {
+      first = quartz.tag(newJob(LoggingJob.class).withIdentity("retagged").usingJobData("latch", "kept")).build();
+    }
+    Correlation root = Correlation.of("a-later-root-0000000001", null);
+    JobDetail again;
+    try (CorrelationScope scope = Baton.open(root)) {
+      again = quartz.tag(first.getJobBuilder()).build();
+    }
+
+    assertThat(again.getJobDataMap().getString("correlation_id")).isEqualTo(root.id());
+    assertThat(again.getJobDataMap()).doesNotContainKey("parent_correlation_id")
+        .containsEntry("latch", "kept");
+    assertThat(again.getKey()).isEqualTo(first.getKey());
+    assertThat(first.getJobDataMap().getString("parent_correlation_id"))
+        .as("the first job's data is its own").isEqualTo("original-parent-00000001");
   }
 
   @Test
