@@ -1,5 +1,8 @@
 package io.baton.kafka;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -44,10 +47,36 @@ final class CorrelatingConsumer<K, V> implements Consumer<K, V> {
 
   /**
    * kafka-clients 3.x's deprecated {@code poll(long)}: not in the 4.x interface this class is
-   * compiled against, but found by the JVM when a 3.x user calls it.
+   * compiled against, but found by the JVM when a 3.x user calls it. It reaches the wrapped
+   * consumer's own {@code poll(long)}, which unlike {@code poll(Duration)} waits for metadata and
+   * the partition assignment (what {@code poll(0)} before a seek relies on).
    */
+  @SuppressWarnings("unchecked")
   public ConsumerRecords<K, V> poll(long timeoutMs) {
-    return poll(Duration.ofMillis(timeoutMs));
+    if (POLL_LONG == null) {
+      return poll(Duration.ofMillis(timeoutMs));
+    }
+    ConsumerRecords<K, V> records;
+    try {
+      records = (ConsumerRecords<K, V>) POLL_LONG.invoke(delegate, timeoutMs);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new IllegalStateException(e); // poll declares no checked exception
+    }
+    return kafka.normalize(records);
+  }
+
+  /** {@code Consumer.poll(long)} when the kafka-clients on the class path (3.x) has it, else null. */
+  private static final MethodHandle POLL_LONG = pollLong();
+
+  private static MethodHandle pollLong() {
+    try {
+      return MethodHandles.publicLookup().findVirtual(
+          Consumer.class, "poll", MethodType.methodType(ConsumerRecords.class, long.class));
+    } catch (NoSuchMethodException | IllegalAccessException e) {
+      return null;
+    }
   }
 
   /** kafka-clients 3.x's deprecated {@code committed(TopicPartition)}. */

@@ -460,6 +460,30 @@ class KafkaCorrelationTest {
   }
 
   @Test
+  void kafka_3_poll_long_reaches_the_wrapped_consumers_own_poll_long() throws Exception {
+    boolean kafka3 = java.util.Arrays.stream(Consumer.class.getMethods())
+        .anyMatch(m -> m.getName().equals("poll") && m.getParameterTypes()[0] == long.class);
+    java.util.concurrent.atomic.AtomicBoolean pollLong = new java.util.concurrent.atomic.AtomicBoolean();
+    MockConsumer<String, String> mock = new MockConsumer<String, String>(OffsetResetStrategy.EARLIEST) {
+      // On 3.x this overrides MockConsumer's poll(long); on 4.x nothing calls it.
+      @SuppressWarnings("unused")
+      public ConsumerRecords<String, String> poll(long timeoutMs) {
+        pollLong.set(true);
+        return super.poll(Duration.ofMillis(timeoutMs));
+      }
+    };
+    mock.assign(List.of(ORDERS));
+    mock.updateBeginningOffsets(Map.of(ORDERS, 0L));
+    mock.addRecord(record("v"));
+    CorrelatingConsumer<String, String> wrapped = (CorrelatingConsumer<String, String>) kafka.consumer(mock);
+
+    ConsumerRecord<String, String> polled = wrapped.poll(0L).iterator().next();
+
+    assertThat(pollLong.get()).as("the wrapped poll(long) ran (kafka-clients 3.x: %s)", kafka3).isEqualTo(kafka3);
+    assertThat(count(polled.headers(), "correlation_id")).isEqualTo(1);
+  }
+
+  @Test
   void a_one_megabyte_header_costs_a_bounded_amount_of_work() {
     ConsumerRecord<String, String> record = record("v");
     record.headers().add("correlation_id", "y".repeat(1 << 20).getBytes(UTF_8));
