@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import org.quartz.Job;
 import org.quartz.JobBuilder;
 import org.quartz.JobDataMap;
 import org.quartz.JobDetail;
@@ -138,6 +139,20 @@ public final class QuartzCorrelation {
   /** The correlation this instance applies. */
   public CorrelationPropagator propagator() {
     return propagator;
+  }
+
+  /**
+   * The job instance the scheduler's factory made for this run. Once {@link #install} has run,
+   * {@code context.getJobInstance()} is Baton's wrapper around it (the wrapper is what opens the
+   * run's scope), so a listener that needs the job's own class asks here.
+   *
+   * <pre>{@code
+   * SendReceipt job = (SendReceipt) QuartzCorrelation.jobInstance(context);
+   * }</pre>
+   */
+  public static Job jobInstance(JobExecutionContext context) {
+    Job job = Objects.requireNonNull(context, "context").getJobInstance();
+    return job instanceof CorrelatingJob ? ((CorrelatingJob) job).delegate() : job;
   }
 
   /** The scope of one run: its fire's correlation and the Quartz facts in the MDC. */

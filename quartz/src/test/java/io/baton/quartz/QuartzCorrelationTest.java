@@ -303,6 +303,30 @@ class QuartzCorrelationTest {
   }
 
   @Test
+  void a_listener_gets_the_jobs_own_instance_through_job_instance() throws Exception {
+    started(1);
+    Map<String, Object> seen = new ConcurrentHashMap<>();
+    scheduler.getListenerManager().addJobListener(new JobListenerSupport() {
+      @Override
+      public String getName() {
+        return "job-instance";
+      }
+
+      @Override
+      public void jobToBeExecuted(JobExecutionContext context) {
+        seen.put("wrapped", context.getJobInstance());
+        seen.put("own", QuartzCorrelation.jobInstance(context));
+      }
+    });
+    String latch = latch(1);
+    scheduler.scheduleJob(newJob(LoggingJob.class).withIdentity("instance").usingJobData("latch", latch).build(), once());
+    await(latch);
+
+    assertThat(seen.get("wrapped")).isNotInstanceOf(LoggingJob.class);
+    assertThat(seen.get("own")).isInstanceOf(LoggingJob.class);
+  }
+
+  @Test
   void a_job_that_throws_leaves_its_worker_thread_clean() throws Exception {
     started(1);
     Map<String, String> seenBefore = new ConcurrentHashMap<>();
