@@ -328,16 +328,7 @@ final class CorrelatingJMSProducer implements JMSProducer {
       return;
     }
     if (stamped.equals(idOnProducer())) {
-      String idKey = jms.propagator().idHeader();
-      String parentKey = jms.propagator().parentHeader();
-      Map<String, Object> kept = new LinkedHashMap<>();
-      for (String name : delegate.getPropertyNames()) {
-        if (!name.equals(idKey) && !name.equals(parentKey)) {
-          kept.put(name, delegate.getObjectProperty(name));
-        }
-      }
-      delegate.clearProperties();
-      kept.forEach(delegate::setProperty);
+      removeProperties(delegate, jms.propagator().idHeader(), jms.propagator().parentHeader());
     }
     stamped = null;
   }
@@ -354,19 +345,23 @@ final class CorrelatingJMSProducer implements JMSProducer {
 
         @Override
         public void remove(JMSProducer producer, String key) {
-          if (!producer.propertyExists(key)) {
-            return;
+          if (producer.propertyExists(key)) {
+            removeProperties(producer, key, key);
           }
-          Map<String, Object> kept = new LinkedHashMap<>();
-          for (String name : producer.getPropertyNames()) {
-            if (!name.equals(key)) {
-              kept.put(name, producer.getObjectProperty(name));
-            }
-          }
-          producer.clearProperties();
-          kept.forEach(producer::setProperty);
         }
       };
+
+  /** JMSProducer can only clear all its properties: keep the others and set them again. */
+  private static void removeProperties(JMSProducer producer, String name, String otherName) {
+    Map<String, Object> kept = new LinkedHashMap<>();
+    for (String property : producer.getPropertyNames()) {
+      if (!property.equals(name) && !property.equals(otherName)) {
+        kept.put(property, producer.getObjectProperty(property));
+      }
+    }
+    producer.clearProperties();
+    kept.forEach(producer::setProperty);
+  }
 
   @Override
   public String toString() {
