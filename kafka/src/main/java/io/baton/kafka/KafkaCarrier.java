@@ -15,10 +15,10 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  * walk of its headers. Walking them is also what is cheap: {@code Headers.toArray()} costs more
  * than the rest of a lookup together.
  *
- * <p>Names match ignoring ASCII case; a write replaces every spelling. A name that occurs more than once
- * reads as one value when all copies agree, and otherwise as the comma-joined list of them (as HTTP
- * joins repeated fields), which is never a valid ID: conflicting copies cannot tell which one is
- * right, so the record gets a fresh ID.
+ * <p>Names match ignoring ASCII case; a write replaces every spelling. A name that occurs more than
+ * once reads as one value when all copies agree, and otherwise as the comma-joined list of them (as
+ * HTTP joins repeated fields), which is never a valid ID: conflicting copies cannot tell which one
+ * is right, so the record gets a fresh ID.
  */
 final class KafkaCarrier {
 
@@ -177,12 +177,14 @@ final class KafkaCarrier {
   private static final int MAX_SHOWN = 64;
 
   void set(String key, String value) {
-    boolean removedAll = remove(key);
+    // When the headers ignored a removal, remove left the counts to be taken again: keep out.
+    boolean counted = remove(key);
     Header header = new RecordHeader(key, value.getBytes(StandardCharsets.UTF_8));
     headers.add(header);
-    if (!removedAll) {
-      walked = false; // headers that ignored a removal: count again on the next lookup
-    } else if (sameName(key, idName)) {
+    if (!counted) {
+      return;
+    }
+    if (sameName(key, idName)) {
       ids = 1;
       id = header;
     } else if (sameName(key, parentName)) {
