@@ -31,6 +31,33 @@ class IdsTest {
   }
 
   @Test
+  void one_refused_character_at_any_position_of_any_valid_length_makes_the_value_invalid() {
+    // Validation reads every character with no early exit: a refused one must count wherever it
+    // is. The neighbours of each allowed range, and bytes whose low seven bits are allowed.
+    char[] refused = {0x00, 0x01, '\t', ' ', '+', ',', '.', '/', ':', '@', '[', '^', '`', '{', 0x7F,
+        0xE1, 0x161, 0x2D2D, 0xFF41};
+    byte[] refusedBytes = {0x00, 0x2C, 0x2E, 0x2F, 0x3A, 0x40, 0x5B, 0x5E, 0x60, 0x7B, 0x7F,
+        (byte) 0x80, (byte) 0xAD, (byte) 0xC1, (byte) 0xDF, (byte) 0xE1, (byte) 0xFF};
+    for (int length = Ids.MIN_LENGTH; length <= Ids.MAX_LENGTH; length++) {
+      String id = "aZ09-_zA".repeat(8).substring(0, length);
+      byte[] bytes = id.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      assertThat(Ids.isValid(id)).as("length %d", length).isTrue();
+      assertThat(Ids.isValid(bytes)).as("%d bytes", length).isTrue();
+      for (int position = 0; position < length; position++) {
+        for (char c : refused) {
+          String bad = id.substring(0, position) + c + id.substring(position + 1);
+          assertThat(Ids.isValid(bad)).as("U+%04X at %d of %d", (int) c, position, length).isFalse();
+        }
+        for (byte b : refusedBytes) {
+          byte[] bad = bytes.clone();
+          bad[position] = b;
+          assertThat(Ids.isValid(bad)).as("0x%02X at %d of %d", b, position, length).isFalse();
+        }
+      }
+    }
+  }
+
+  @Test
   void reading_bytes_gives_the_id_text_or_an_invalid_value_that_describes_the_decoded_text() {
     String id = "c3a8f2d1-9b24-4c61-8c4a-2a7c1b9c2f61";
     assertThat(Ids.read(id.getBytes(java.nio.charset.StandardCharsets.UTF_8))).isEqualTo(id);
