@@ -1,5 +1,7 @@
 package io.baton.kafka;
 
+import static io.baton.CorrelationPropagator.Getter.sameName;
+
 import io.baton.Correlation;
 import io.baton.CorrelationPropagator;
 import java.nio.charset.StandardCharsets;
@@ -57,11 +59,6 @@ final class KafkaCarrier {
     this.headers = headers;
     this.idName = propagator.idHeader();
     this.parentName = propagator.parentHeader();
-  }
-
-  /** Names match ignoring ASCII case. */
-  private static boolean sameName(String name, String key) {
-    return CorrelationPropagator.Getter.sameName(name, key);
   }
 
   /**
