@@ -226,7 +226,7 @@ public class KafkaPropagationBenchmark {
     } else {
       String[] current = MINIMUM_CONTEXT.get();
       id = current[0] != null ? current[0] : newUuidV4();
-      parent = current[0] != null ? current[1] : null;
+      parent = current[1]; // set and cleared with the ID, so null when there is none
       headers.add(Baton.ID_KEY, id.getBytes(StandardCharsets.UTF_8));
       if (parent != null) {
         headers.add(Baton.PARENT_KEY, parent.getBytes(StandardCharsets.UTF_8));
