@@ -62,6 +62,27 @@ public final class Baton {
   }
 
   /**
+   * Reopens the correlation (and the MDC fields, such as {@code delivery_count}) that {@code
+   * failure}, or an exception it wraps, was thrown in, when Baton logged it on its way out of a
+   * handler, listener, job or task; otherwise leaves everything as it is. For the line a caller
+   * logs about the failure after Baton's scope closed:
+   *
+   * <pre>{@code
+   * } catch (RuntimeException e) {
+   *   try (CorrelationScope scope = Baton.openFailed(e)) {
+   *     log.error("batch abandoned", e);                  // carries the failed record's ID
+   *   }
+   * }
+   * }</pre>
+   */
+  public static CorrelationScope openFailed(Throwable failure) {
+    ContextScope.Snapshot where = FailureLog.whereThrown(failure);
+    return where == null || where.correlation == null ? NOTHING : where.open();
+  }
+
+  private static final CorrelationScope NOTHING = () -> {};
+
+  /**
    * Returns {@code task} bound to the correlation current now: wherever it runs, it runs inside
    * that correlation (or inside none, when none is current now), and the running thread's context
    * and MDC are as they were afterwards.
@@ -80,14 +101,24 @@ public final class Baton {
    * submitted. Wrapping twice returns the same wrapper.
    */
   public static Executor wrap(Executor executor) {
+    return wrap(executor, FailureLog.defaults());
+  }
+
+  /**
+   * Like {@link #wrap(Executor)}; a task given to {@code execute} that throws is logged with
+   * {@code failureLog} inside its correlation (default: at ERROR), then the exception goes on to
+   * the thread as before.
+   */
+  public static Executor wrap(Executor executor, FailureLog failureLog) {
     Objects.requireNonNull(executor, "executor");
+    Objects.requireNonNull(failureLog, "failureLog");
     if (executor instanceof ExecutorService) {
-      return wrap((ExecutorService) executor);
+      return wrap((ExecutorService) executor, failureLog);
     }
     if (executor instanceof CorrelatingExecutor) {
       return executor;
     }
-    return new CorrelatingExecutor(executor);
+    return new CorrelatingExecutor(executor, failureLog);
   }
 
   /**
@@ -96,10 +127,20 @@ public final class Baton {
    * twice returns the same wrapper.
    */
   public static ExecutorService wrap(ExecutorService executor) {
+    return wrap(executor, FailureLog.defaults());
+  }
+
+  /**
+   * Like {@link #wrap(ExecutorService)}; a task given to {@code execute} that throws is logged
+   * with {@code failureLog} inside its correlation (a {@code submit}'s failure goes to its {@code
+   * Future}, so only the caller logs it), then the exception goes on to the thread as before.
+   */
+  public static ExecutorService wrap(ExecutorService executor, FailureLog failureLog) {
     Objects.requireNonNull(executor, "executor");
+    Objects.requireNonNull(failureLog, "failureLog");
     if (executor instanceof CorrelatingExecutorService) {
       return executor;
     }
-    return new CorrelatingExecutorService(executor);
+    return new CorrelatingExecutorService(executor, failureLog);
   }
 }

@@ -159,6 +159,25 @@ final class ContextScope implements CorrelationScope {
     };
   }
 
+  /**
+   * Like {@link #wrap(Runnable)}, for a task whose failure nobody else sees (an executor's {@code
+   * execute}: only an uncaught-exception handler would): the failure is logged inside the task's
+   * correlation, then rethrown.
+   */
+  static Runnable wrap(Runnable task, FailureLog failureLog) {
+    Captured captured = Captured.now();
+    return () -> {
+      try (CorrelationScope scope = captured.open()) {
+        try {
+          task.run();
+        } catch (RuntimeException | Error e) {
+          failureLog.log(CorrelationPropagator.LOG, e, "Task failed");
+          throw e;
+        }
+      }
+    };
+  }
+
   /** {@code task}, to run under the context current now (none, if none) wherever it runs. */
   static <T> Callable<T> wrap(Callable<T> task) {
     Captured captured = Captured.now();
@@ -193,6 +212,41 @@ final class ContextScope implements CorrelationScope {
 
     CorrelationScope open() {
       return ContextScope.open(correlation, idKey, parentKey);
+    }
+  }
+
+  /** The context of this thread now, with the current values of the innermost scope's fields. */
+  static Snapshot snapshot() {
+    ContextScope current = CONTEXT.get().innermost;
+    if (current == null || current.correlation == null) {
+      return Snapshot.NONE;
+    }
+    String[] keyValues = new String[current.fields.length];
+    for (int i = 0; i < keyValues.length; i += 2) {
+      keyValues[i] = current.fields[i];
+      keyValues[i + 1] = MDC.get(current.fields[i]);
+    }
+    return new Snapshot(current.correlation, current.idKey, current.parentKey, keyValues);
+  }
+
+  /** A correlation and the MDC fields it had at one moment, to open again later. */
+  static final class Snapshot {
+    static final Snapshot NONE = new Snapshot(null, Baton.ID_KEY, Baton.PARENT_KEY, NO_FIELDS);
+
+    final Correlation correlation;
+    private final String idKey;
+    private final String parentKey;
+    private final String[] keyValues;
+
+    private Snapshot(Correlation correlation, String idKey, String parentKey, String[] keyValues) {
+      this.correlation = correlation;
+      this.idKey = idKey;
+      this.parentKey = parentKey;
+      this.keyValues = keyValues;
+    }
+
+    CorrelationScope open() {
+      return ContextScope.open(correlation, idKey, parentKey, keyValues);
     }
   }
 

@@ -3,6 +3,7 @@ package io.baton;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -13,14 +14,17 @@ import java.util.concurrent.TimeoutException;
 final class CorrelatingExecutorService implements ExecutorService {
 
   private final ExecutorService delegate;
+  private final FailureLog failureLog;
 
-  CorrelatingExecutorService(ExecutorService delegate) {
+  CorrelatingExecutorService(ExecutorService delegate, FailureLog failureLog) {
     this.delegate = delegate;
+    this.failureLog = failureLog;
   }
 
   @Override
   public void execute(Runnable command) {
-    delegate.execute(Baton.wrap(command));
+    // A submit's failure goes to its Future; an execute's only to an uncaught-exception handler.
+    delegate.execute(ContextScope.wrap(Objects.requireNonNull(command, "command"), failureLog));
   }
 
   @Override

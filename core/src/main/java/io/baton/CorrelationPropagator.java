@@ -228,6 +228,24 @@ public final class CorrelationPropagator {
     return open(extract(carrier, getter, null, null));
   }
 
+  /**
+   * Extracts the carrier's correlation (with {@code fallbackId}, which may be null, as in {@link
+   * #extract(Object, Getter, String)}) and opens a scope for it with {@code mdcFields}, as {@link
+   * #open(Correlation, String...)} does. A warning about the carrier's values is logged under the
+   * correlation the message is then handled with and with the same fields, so that it lands in
+   * that message's trail.
+   *
+   * <pre>{@code
+   * try (CorrelationScope scope = propagator.open(message, GETTER, null, "delivery_count", "2")) {
+   *   handle(message);
+   * }
+   * }</pre>
+   */
+  public <C> CorrelationScope open(
+      C carrier, Getter<C> getter, String fallbackId, String... mdcFields) {
+    return open(extract(carrier, getter, null, fallbackId, mdcFields), mdcFields);
+  }
+
   /** Makes {@code correlation} current, under this propagator's MDC keys, until the scope closes. */
   public CorrelationScope open(Correlation correlation) {
     Objects.requireNonNull(correlation, "correlation");
@@ -250,34 +268,42 @@ public final class CorrelationPropagator {
 
   private <C> Correlation extract(
       C carrier, Getter<C> getter, Setter<C> fixer, String fallbackId) {
+    return extract(carrier, getter, fixer, fallbackId, NO_FIELDS);
+  }
+
+  private static final String[] NO_FIELDS = {};
+
+  /** {@code fields}: the MDC fields the message will be handled with, for warnings about it. */
+  private <C> Correlation extract(
+      C carrier, Getter<C> getter, Setter<C> fixer, String fallbackId, String[] fields) {
     CharSequence id = read(carrier, getter, idHeader);
     if (id == null) {
-      return extractWithoutId(carrier, getter, fixer, fallbackId);
+      return extractWithoutId(carrier, getter, fixer, fallbackId, fields);
     }
     if (!isValid(id)) {
-      return replaceInvalid(carrier, fixer, idHeader, id);
+      return replaceInvalid(carrier, fixer, idHeader, id, fields);
     }
-    return withParent(carrier, getter, fixer, id.toString());
+    return withParent(carrier, getter, fixer, id.toString(), fields);
   }
 
   /** The rarer paths, out of the way of the common one: an alias, a fallback, or nothing. */
   private <C> Correlation extractWithoutId(
-      C carrier, Getter<C> getter, Setter<C> fixer, String fallbackId) {
+      C carrier, Getter<C> getter, Setter<C> fixer, String fallbackId, String[] fields) {
     for (String alias : aliases) {
       CharSequence id = read(carrier, getter, alias);
       if (id != null) {
         if (!isValid(id)) {
-          return replaceInvalid(carrier, fixer, alias, id);
+          return replaceInvalid(carrier, fixer, alias, id, fields);
         }
         String validId = id.toString();
         if (fixer != null) {
           set(carrier, fixer, idHeader, validId);
         }
-        return withParent(carrier, getter, fixer, validId);
+        return withParent(carrier, getter, fixer, validId, fields);
       }
     }
     if (Ids.isValid(fallbackId)) {
-      return withParent(carrier, getter, fixer, fallbackId);
+      return withParent(carrier, getter, fixer, fallbackId, fields);
     }
     Correlation fresh = newRoot();
     if (fixer != null) {
@@ -286,16 +312,18 @@ public final class CorrelationPropagator {
     return fresh;
   }
 
-  private <C> Correlation replaceInvalid(C carrier, Setter<C> fixer, String header, CharSequence id) {
+  private <C> Correlation replaceInvalid(
+      C carrier, Setter<C> fixer, String header, CharSequence id, String[] fields) {
     Correlation fresh = newRoot();
-    warn("Replaced invalid {} ({}) with a fresh correlation ID", header, id, fresh);
+    warn("Replaced invalid {} ({}) with a fresh correlation ID", header, id, fresh, fields);
     if (fixer != null) {
       writeQuietly(carrier, fixer, fresh);
     }
     return fresh;
   }
 
-  private <C> Correlation withParent(C carrier, Getter<C> getter, Setter<C> fixer, String validId) {
+  private <C> Correlation withParent(
+      C carrier, Getter<C> getter, Setter<C> fixer, String validId, String[] fields) {
     CharSequence parent = read(carrier, getter, parentHeader);
     if (parent == null) {
       return new Correlation(validId, null);
@@ -304,18 +332,22 @@ public final class CorrelationPropagator {
       return new Correlation(validId, parent.toString());
     }
     Correlation withoutParent = new Correlation(validId, null);
-    warn("Dropped invalid {} ({})", parentHeader, parent, withoutParent);
+    warn("Dropped invalid {} ({})", parentHeader, parent, withoutParent, fields);
     if (fixer != null) {
       remove(carrier, fixer, parentHeader);
     }
     return withoutParent;
   }
 
-  /** Logs under {@code correlation}, so that the warning shows up in that correlation's trail. */
-  private void warn(String message, String header, CharSequence badValue, Correlation correlation) {
+  /**
+   * Logs under {@code correlation} and the message's MDC fields, so that the warning shows up in
+   * that message's trail.
+   */
+  private void warn(
+      String message, String header, CharSequence badValue, Correlation correlation, String[] fields) {
     if (LOG.isWarnEnabled()) {
-      try (CorrelationScope scope = open(correlation)) {
-        LOG.warn(message, header, Ids.describe(badValue));
+      try (CorrelationScope scope = open(correlation, fields)) {
+        LOG.warn(message, header, badValue instanceof Unreadable ? badValue : Ids.describe(badValue));
       }
     }
   }
@@ -356,13 +388,43 @@ public final class CorrelationPropagator {
   }
 
   private static CharSequence unreadable(String key, RuntimeException e) {
-    LOG.warn("Could not read {} ({}); treating it as missing", key, e.getClass().getName());
-    return null;
+    return new Unreadable("unreadable: " + e.getClass().getName());
   }
 
   private static CharSequence unreadable(String key, Object value) {
-    LOG.warn("Ignored {} of type {}; treating it as missing", key, value.getClass().getSimpleName());
-    return null;
+    return new Unreadable("a value of type " + value.getClass().getSimpleName());
+  }
+
+  /**
+   * A value that is there but is not text (a number, a table) or could not be read: invalid like
+   * any other, described by what it is, never by its content.
+   */
+  private static final class Unreadable implements CharSequence {
+    private final String description;
+
+    Unreadable(String description) {
+      this.description = description;
+    }
+
+    @Override
+    public int length() {
+      return description.length();
+    }
+
+    @Override
+    public char charAt(int index) {
+      return description.charAt(index);
+    }
+
+    @Override
+    public CharSequence subSequence(int from, int to) {
+      throw new UnsupportedOperationException("not an ID");
+    }
+
+    @Override
+    public String toString() {
+      return description;
+    }
   }
 
   private static <C> void set(C carrier, Setter<C> setter, String key, String value) {

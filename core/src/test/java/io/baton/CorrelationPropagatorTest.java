@@ -203,7 +203,7 @@ class CorrelationPropagatorTest {
   }
 
   @Test
-  void extract_reads_text_and_utf8_bytes_and_counts_other_types_as_missing_naming_only_the_type() {
+  void extract_reads_text_and_utf8_bytes_and_counts_other_types_as_invalid_naming_only_the_type() {
     Map<String, Object> typed = new LinkedHashMap<>();
     Getter<Map<String, Object>> raw = Map::get;
 
@@ -218,8 +218,46 @@ class CorrelationPropagatorTest {
 
     assertThat(fresh.id()).matches(Correlation::isValidId);
     assertThat(logs.fromLogger("io.baton")).singleElement()
-        .satisfies(line -> assertThat(line.message())
-            .isEqualTo("Ignored correlation_id of type Integer; treating it as missing"));
+        .satisfies(line -> {
+          assertThat(line.message()).isEqualTo(
+              "Replaced invalid correlation_id (a value of type Integer) with a fresh correlation ID");
+          assertThat(line.correlationId()).isEqualTo(fresh.id());
+        });
+  }
+
+  @Test
+  void a_non_text_id_next_to_a_valid_alias_is_invalid_and_gives_a_fresh_root() {
+    Map<String, Object> carrier = new LinkedHashMap<>();
+    carrier.put("correlation_id", 42);
+    carrier.put("X-Correlation-ID", ID);
+    Getter<Map<String, Object>> raw = Map::get;
+
+    Correlation extracted = propagator.extract(carrier, raw);
+
+    assertThat(extracted.id()).isNotEqualTo(ID).matches(Correlation::isValidId);
+    assertThat(extracted.parentId()).isEmpty();
+    assertThat(logs.fromLogger("io.baton")).singleElement()
+        .satisfies(line -> assertThat(line.correlationId()).isEqualTo(extracted.id()));
+  }
+
+  @Test
+  void a_warning_about_a_message_carries_the_correlation_and_the_fields_it_is_handled_with() {
+    Map<String, Object> carrier = new LinkedHashMap<>();
+    carrier.put("correlation_id", "not valid\r\n");
+    Getter<Map<String, Object>> raw = Map::get;
+    String handledWith;
+
+    try (CorrelationScope scope = propagator.open(carrier, raw, null, "delivery_count", "3")) {
+      handledWith = MDC.get("correlation_id");
+      assertThat(MDC.get("delivery_count")).isEqualTo("3");
+    }
+
+    assertThat(logs.fromLogger("io.baton")).singleElement().satisfies(line -> {
+      assertThat(line.correlationId()).isEqualTo(handledWith);
+      assertThat(line.mdc()).containsEntry("delivery_count", "3");
+      assertThat(line.message()).doesNotContain("\r").doesNotContain("\n");
+    });
+    assertThat(MDC.get("delivery_count")).isNull();
   }
 
   @Test

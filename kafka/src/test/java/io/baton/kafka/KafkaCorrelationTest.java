@@ -289,7 +289,7 @@ class KafkaCorrelationTest {
     assertThat(logs.fromLogger(KafkaCorrelationTest.class.getName()).get(0).mdc())
         .containsEntry("correlation_id", ID);
     assertThat(logs.fromLogger("io.baton")).isNotEmpty().extracting(CapturedLine::message)
-        .allMatch(message -> message.startsWith("Could not read parent_correlation_id"));
+        .allMatch(message -> message.startsWith("Dropped invalid parent_correlation_id (unreadable: "));
   }
 
   @Test

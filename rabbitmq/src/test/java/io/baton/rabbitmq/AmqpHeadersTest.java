@@ -57,7 +57,7 @@ class AmqpHeadersTest {
   }
 
   @Test
-  void other_types_count_as_missing_with_a_warning_that_names_only_the_type() {
+  void other_types_count_as_invalid_with_a_warning_that_names_only_the_type() {
     for (Object value : List.of(42, 4.2d, true, new Date(), Map.of("nested", ID), List.of(ID))) {
       logs.clear();
       Map<String, Object> headers = new HashMap<>();
@@ -67,7 +67,7 @@ class AmqpHeadersTest {
 
       assertThat(extracted.id()).isNotEqualTo(ID).matches(Correlation::isValidId);
       assertThat(logs.fromLogger("io.baton")).singleElement()
-          .satisfies(line -> assertThat(line.message()).startsWith("Ignored correlation_id of type").doesNotContain(ID));
+          .satisfies(line -> assertThat(line.message()).startsWith("Replaced invalid correlation_id (a value of type ").doesNotContain(ID));
     }
   }
 
