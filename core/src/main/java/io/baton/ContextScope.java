@@ -33,7 +33,12 @@ final class ContextScope implements CorrelationScope {
   private final boolean parentWritten;
   /** Extra MDC fields: key, value pairs; values are replaced by what the MDC held before. */
   private final String[] fields;
+  /** The thread that opened this scope: only its context and MDC are this scope's to restore. */
+  private final Thread owner;
+  /** Taken off its thread's context: restored, or undone with a scope it was inside of. */
   private boolean closed;
+  /** Closed from another thread: the owner undoes it at its next use of Baton. */
+  private volatile boolean abandoned;
 
   private ContextScope(
       Context context,
@@ -51,6 +56,7 @@ final class ContextScope implements CorrelationScope {
     this.previousId = previousId;
     this.previousParent = previousParent;
     this.fields = fields;
+    this.owner = Thread.currentThread();
     // A scope inside the same correlation (a callback on the sending thread, a handler inside
     // forEach) finds its values in the MDC already: writing them again is Logback map work.
     String id = correlation == null ? null : correlation.id();
@@ -66,7 +72,17 @@ final class ContextScope implements CorrelationScope {
    * every message: kept small so that the JIT inlines it into the caller.
    */
   static CorrelationScope open(Correlation correlation, String idKey, String parentKey) {
-    return open(correlation, idKey, parentKey, NO_FIELDS, CONTEXT.get());
+    return open(correlation, idKey, parentKey, NO_FIELDS, context());
+  }
+
+  /** This thread's context, after undoing scopes another thread closed on top of it. */
+  private static Context context() {
+    Context context = CONTEXT.get();
+    ContextScope innermost = context.innermost;
+    if (innermost != null && innermost.abandoned) {
+      innermost.undoAbandoned();
+    }
+    return context;
   }
 
   /**
@@ -96,7 +112,7 @@ final class ContextScope implements CorrelationScope {
         MDC.put(fields[i], Ids.printable(value));
       }
     }
-    return open(correlation, idKey, parentKey, fields, CONTEXT.get());
+    return open(correlation, idKey, parentKey, fields, context());
   }
 
   private static CorrelationScope open(
@@ -145,7 +161,7 @@ final class ContextScope implements CorrelationScope {
   private static final CorrelationScope UNCHANGED = () -> {};
 
   static Correlation current() {
-    ContextScope scope = CONTEXT.get().innermost;
+    ContextScope scope = context().innermost;
     return scope == null ? null : scope.correlation;
   }
 
@@ -204,7 +220,7 @@ final class ContextScope implements CorrelationScope {
     }
 
     static Captured now() {
-      ContextScope current = CONTEXT.get().innermost;
+      ContextScope current = context().innermost;
       return current == null
           ? new Captured(null, Baton.ID_KEY, Baton.PARENT_KEY)
           : new Captured(current.correlation, current.idKey, current.parentKey);
@@ -217,7 +233,7 @@ final class ContextScope implements CorrelationScope {
 
   /** The context of this thread now, with the current values of the innermost scope's fields. */
   static Snapshot snapshot() {
-    ContextScope current = CONTEXT.get().innermost;
+    ContextScope current = context().innermost;
     if (current == null || current.correlation == null) {
       return Snapshot.NONE;
     }
@@ -252,23 +268,64 @@ final class ContextScope implements CorrelationScope {
 
   @Override
   public void close() {
+    if (Thread.currentThread() != owner) {
+      closeFromAnotherThread();
+      return;
+    }
     if (closed) {
       return;
     }
-    closed = true;
-    // An inner scope left open (a bug, but one the next message on this thread must not
-    // inherit) may have written our keys: then restore them whatever this scope wrote.
-    boolean innerLeaked = context.innermost != this;
+    // Scopes opened inside this one and still open (a bug, but one the next message on this
+    // thread must not inherit) are undone with it: after it, the thread is as it was before it.
+    ContextScope scope = context.innermost;
+    while (scope != this) {
+      scope.undo();
+      scope = scope.previous;
+    }
+    undo();
     context.innermost = previous;
-    if (idWritten || innerLeaked) {
+    if (previous != null && previous.abandoned) {
+      previous.undoAbandoned();
+    }
+  }
+
+  /** Takes this scope's values out of its thread's MDC, putting back what it replaced. */
+  private void undo() {
+    closed = true;
+    if (idWritten) {
       restore(idKey, previousId);
     }
-    if (parentWritten || innerLeaked) {
+    if (parentWritten) {
       restore(parentKey, previousParent);
     }
     if (fields.length > 0) {
       restoreFields();
     }
+  }
+
+  /** On the owner's thread: undoes this scope and those below it that other threads closed. */
+  private void undoAbandoned() {
+    ContextScope scope = this;
+    while (scope != null && scope.abandoned && !scope.closed) {
+      scope.undo();
+      scope = scope.previous;
+    }
+    context.innermost = scope;
+  }
+
+  /**
+   * A scope closed on a thread that did not open it cannot touch the opener's MDC (it is the
+   * opener's thread-local), and must not touch the closer's: the opener undoes it instead.
+   */
+  private void closeFromAnotherThread() {
+    if (abandoned) {
+      return;
+    }
+    abandoned = true;
+    CorrelationPropagator.LOG.warn(
+        "A correlation scope opened on thread {} was closed on thread {}; the opening thread puts "
+            + "its context back at its next use of Baton. Close scopes where they were opened.",
+        Ids.printable(owner.getName()), Ids.printable(Thread.currentThread().getName()));
   }
 
   private void restoreFields() {

@@ -77,6 +77,66 @@ class BatonScopeTest {
   }
 
   @Test
+  void closing_the_outer_scope_first_leaves_the_thread_as_it_was_whatever_the_inner_close_does_later() {
+    CorrelationScope outer = Baton.open(order);
+    CorrelationScope inner = Baton.open(receipt);
+
+    outer.close();
+    assertThat(Baton.current()).isEmpty();
+    assertThat(MDC.get("correlation_id")).isNull();
+    inner.close(); // out of order: must not bring back the outer correlation
+
+    assertThat(Baton.current()).isEmpty();
+    assertThat(MDC.get("correlation_id")).isNull();
+    assertThat(MDC.get("parent_correlation_id")).isNull();
+  }
+
+  @Test
+  void out_of_order_closes_inside_a_request_scope_give_back_the_request_correlation() {
+    Correlation request = Correlation.of("request-00000000000001", null);
+    try (CorrelationScope around = Baton.open(request)) {
+      CorrelationScope outer = Baton.open(order);
+      CorrelationScope inner = Baton.open(receipt);
+      outer.close();
+      inner.close();
+
+      assertThat(Baton.current()).contains(request);
+      assertThat(MDC.get("correlation_id")).isEqualTo(request.id());
+      assertThat(MDC.get("parent_correlation_id")).isNull();
+    }
+  }
+
+  @Test
+  void a_scope_closed_on_another_thread_corrupts_neither_thread_and_is_warned_about_once()
+      throws Exception {
+    CorrelationScope opened = Baton.open(order);
+    java.util.concurrent.atomic.AtomicReference<String> closerMdc = new java.util.concurrent.atomic.AtomicReference<>();
+    Correlation other = Correlation.of("closer-00000000000000001", null);
+    Thread closer = new Thread(() -> {
+      try (CorrelationScope own = Baton.open(other)) {
+        opened.close();
+        opened.close();
+        closerMdc.set(MDC.get("correlation_id") + "/" + Baton.current().map(Correlation::id).orElse(null));
+      }
+    });
+    closer.start();
+    closer.join();
+
+    assertThat(closerMdc).hasValue(other.id() + "/" + other.id());
+    assertThat(logs.fromLogger("io.baton")).singleElement()
+        .satisfies(line -> assertThat(line.level()).isEqualTo("WARN"));
+    // the opener's thread is put back as it was at its next use of Baton
+    assertThat(Baton.current()).isEmpty();
+    assertThat(MDC.get("correlation_id")).isNull();
+    try (CorrelationScope next = Baton.open(receipt)) {
+      assertThat(MDC.get("correlation_id")).isEqualTo(receipt.id());
+    }
+    assertThat(MDC.get("correlation_id")).isNull();
+    opened.close(); // the opener closing it after all changes nothing more
+    assertThat(MDC.get("correlation_id")).isNull();
+  }
+
+  @Test
   void a_scope_inside_the_same_correlation_leaves_the_mdc_as_the_outer_scope_wrote_it() {
     try (CorrelationScope outer = Baton.open(receipt)) {
       try (CorrelationScope same = Baton.open(receipt)) {
