@@ -373,11 +373,14 @@ public final class CorrelationPropagator {
     } catch (RuntimeException e) {
       return unreadable(key, e);
     }
+    // An empty value says no more than an absent one, on every carrier: both are missing.
     if (value instanceof byte[]) {
-      return Ids.read((byte[]) value);
+      byte[] bytes = (byte[]) value;
+      return bytes.length == 0 ? null : Ids.read(bytes);
     }
     if (value instanceof CharSequence) {
-      return Ids.read((CharSequence) value);
+      CharSequence text = (CharSequence) value;
+      return text.length() == 0 ? null : Ids.read(text);
     }
     return value == null ? null : unreadable(key, value);
   }

@@ -86,7 +86,25 @@ final class Ids {
     if (isValid(bytes)) {
       return new String(bytes, StandardCharsets.ISO_8859_1);
     }
-    return new Invalid(bytes.length <= MAX_LENGTH ? new String(bytes, StandardCharsets.UTF_8) : new Oversized(bytes));
+    return new Invalid(prefix(bytes), bytes.length);
+  }
+
+  /**
+   * The text of at most the first {@value #MAX_LENGTH} bytes, cut before a character whose bytes
+   * go on past them, so that a description shows no replacement character the value does not hold.
+   */
+  private static String prefix(byte[] bytes) {
+    if (bytes.length <= MAX_LENGTH) {
+      return new String(bytes, StandardCharsets.UTF_8);
+    }
+    int end = MAX_LENGTH;
+    for (int back = 0; back < 3 && (bytes[end] & 0xC0) == 0x80; back++) {
+      end--; // bytes[end] continues a character that started before it
+    }
+    if ((bytes[end] & 0xC0) == 0x80) {
+      end = MAX_LENGTH; // not UTF-8 anyway: show the bytes as they decode
+    }
+    return new String(bytes, 0, end, StandardCharsets.UTF_8);
   }
 
   /**
@@ -104,12 +122,22 @@ final class Ids {
     return refused == 0;
   }
 
-  /** An inbound value that is not a valid ID: its text, kept for a warning to describe. */
+  /**
+   * An inbound value that is not a valid ID, kept for a warning to describe: its text (for a long
+   * byte value, the text of its first bytes only) and, for a byte value, how many bytes it has.
+   */
   static final class Invalid implements CharSequence {
     private final CharSequence text;
+    /** The value's size in bytes, or -1 for a text value. */
+    private final int byteLength;
 
     Invalid(CharSequence text) {
+      this(text, -1);
+    }
+
+    Invalid(CharSequence text, int byteLength) {
       this.text = text;
+      this.byteLength = byteLength;
     }
 
     @Override
@@ -130,42 +158,6 @@ final class Ids {
     @Override
     public String toString() {
       return text.toString();
-    }
-  }
-
-  /**
-   * A header value too long to be an ID: its length is the byte count, its characters those of
-   * its first {@value #MAX_LENGTH} bytes, decoded once on demand, which is all a description reads.
-   */
-  private static final class Oversized implements CharSequence {
-    private final byte[] bytes;
-    private String start;
-
-    Oversized(byte[] bytes) {
-      this.bytes = bytes;
-    }
-
-    @Override
-    public int length() {
-      return bytes.length;
-    }
-
-    @Override
-    public char charAt(int index) {
-      if (start == null) {
-        start = new String(bytes, 0, MAX_LENGTH, StandardCharsets.UTF_8);
-      }
-      return index < start.length() ? start.charAt(index) : '\ufffd';
-    }
-
-    @Override
-    public CharSequence subSequence(int from, int to) {
-      throw new UnsupportedOperationException("not an ID");
-    }
-
-    @Override
-    public String toString() {
-      return "(" + bytes.length + " bytes)";
     }
   }
 
@@ -205,15 +197,21 @@ final class Ids {
   }
 
   /**
-   * A log-safe description of an untrusted value: its length and at most its first {@value
-   * #MAX_LENGTH} characters, every character outside {@code [A-Za-z0-9_-]} written as {@code
-   * \\uXXXX}. Reads no more than that prefix, however long the value.
+   * A log-safe description of an untrusted value: its size ({@code 15 characters}, or for a
+   * header read as bytes {@code 70 bytes}) and at most its first {@value #MAX_LENGTH} characters,
+   * every character outside {@code [A-Za-z0-9_-]} written as {@code \\uXXXX}, then {@code ...} when
+   * the value goes on. Reads no more than that prefix, however long the value.
    */
   static String describe(CharSequence value) {
+    int byteLength = value instanceof Invalid ? ((Invalid) value).byteLength : -1;
     int length = value.length();
     int shown = Math.min(length, MAX_LENGTH);
     StringBuilder out = new StringBuilder(shown + 32);
-    out.append("length ").append(length).append(", \"");
+    if (byteLength >= 0) {
+      out.append(byteLength).append(byteLength == 1 ? " byte, \"" : " bytes, \"");
+    } else {
+      out.append(length).append(length == 1 ? " character, \"" : " characters, \"");
+    }
     for (int i = 0; i < shown; i++) {
       char c = value.charAt(i);
       if (isAllowed(c)) {
@@ -228,7 +226,8 @@ final class Ids {
       }
     }
     out.append('"');
-    if (shown < length) {
+    boolean more = byteLength >= 0 ? byteLength > MAX_LENGTH || shown < length : shown < length;
+    if (more) {
       out.append("...");
     }
     return out.toString();

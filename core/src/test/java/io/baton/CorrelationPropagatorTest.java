@@ -164,7 +164,7 @@ class CorrelationPropagatorTest {
     assertThat(warning.level()).isEqualTo("WARN");
     assertThat(warning.message())
         .isEqualTo(
-            "Replaced invalid correlation_id (length 40, \"c3a8f2d1-9b24\\u000d\\u000a2026-11-21"
+            "Replaced invalid correlation_id (40 characters, \"c3a8f2d1-9b24\\u000d\\u000a2026-11-21"
                 + "\\u0020INFO\\u0020fake\\u0020line\") with a fresh correlation ID");
     assertThat(warning.correlationId())
         .as("the warning is logged under the fresh ID, so it shows up in that trail")
@@ -226,6 +226,19 @@ class CorrelationPropagatorTest {
   }
 
   @Test
+  void an_empty_value_counts_as_missing_on_every_carrier_type_with_no_warning() {
+    Getter<Map<String, Object>> raw = Map::get;
+    for (Object empty : List.of("", new byte[0], new StringBuilder())) {
+      Map<String, Object> carrier = new LinkedHashMap<>();
+      carrier.put("correlation_id", empty);
+      carrier.put("X-Correlation-ID", ID);
+
+      assertThat(propagator.extract(carrier, raw).id()).as("alias read as for a missing ID").isEqualTo(ID);
+    }
+    assertThat(logs.lines()).isEmpty();
+  }
+
+  @Test
   void a_non_text_id_next_to_a_valid_alias_is_invalid_and_gives_a_fresh_root() {
     Map<String, Object> carrier = new LinkedHashMap<>();
     carrier.put("correlation_id", 42);
@@ -277,7 +290,7 @@ class CorrelationPropagatorTest {
     assertThat(fresh.id()).matches(Correlation::isValidId);
     assertThat(allocated).as("bytes allocated for one extraction").isLessThan(64 * 1024);
     String warning = logs.fromLogger("io.baton").get(0).message();
-    assertThat(warning).contains("length 1048576, \"" + "y".repeat(64) + "\"...").hasSizeLessThan(200);
+    assertThat(warning).contains("1048576 bytes, \"" + "y".repeat(64) + "\"...").hasSizeLessThan(200);
   }
 
   @Test
@@ -303,6 +316,9 @@ class CorrelationPropagatorTest {
     if (entry.valid()) {
       assertThat(extracted.id()).isEqualTo(entry.text());
       assertThat(logs.lines()).isEmpty();
+    } else if (!entry.warned()) {
+      assertThat(extracted.id()).isNotEqualTo(entry.text());
+      assertThat(logs.lines()).as("an empty value counts as missing").isEmpty();
     } else {
       assertThat(extracted.id()).isNotEqualTo(entry.text());
       CapturedLine warning = logs.fromLogger("io.baton").get(0);

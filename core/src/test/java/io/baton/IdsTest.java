@@ -64,11 +64,11 @@ class IdsTest {
 
     CharSequence accented = Ids.read("caf\u00e9-0000000000000001".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     assertThat(accented).isInstanceOf(Ids.Invalid.class);
-    assertThat(Ids.describe(accented)).isEqualTo("length 21, \"caf\\u00e9-0000000000000001\"");
+    assertThat(Ids.describe(accented)).isEqualTo("22 bytes, \"caf\\u00e9-0000000000000001\"");
 
     CharSequence huge = Ids.read(new byte[1 << 20]);
     assertThat(huge).isInstanceOf(Ids.Invalid.class);
-    assertThat(huge.length()).isEqualTo(1 << 20);
+    assertThat(Ids.describe(huge)).startsWith("1048576 bytes, ").endsWith("\"...");
   }
 
   @Test
@@ -88,7 +88,7 @@ class IdsTest {
 
     assertThat(described)
         .isEqualTo(
-            "length 19, \"ab\\u000d\\u000a\\u001b\\u005b31m\\u0024\\u007bjndi\\u003ax\\u007d\\u202e\"");
+            "19 characters, \"ab\\u000d\\u000a\\u001b\\u005b31m\\u0024\\u007bjndi\\u003ax\\u007d\\u202e\"");
     assertThat(described.chars()).allMatch(c -> c >= 0x20 && c < 0x7f);
   }
 
@@ -98,12 +98,23 @@ class IdsTest {
 
     String described = Ids.describe(huge);
 
-    assertThat(described).isEqualTo("length 1048576, \"" + "y".repeat(64) + "\"...");
+    assertThat(described).isEqualTo("1048576 characters, \"" + "y".repeat(64) + "\"...");
+  }
+
+  @Test
+  void a_byte_value_is_described_by_its_byte_count_and_only_the_characters_it_holds() {
+    byte[] accents = "\u00e9".repeat(40).getBytes(java.nio.charset.StandardCharsets.UTF_8); // 80 bytes
+    byte[] short_ = "caf\u00e9".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    assertThat(Ids.describe(Ids.read(accents)))
+        .isEqualTo("80 bytes, \"" + "\\u00e9".repeat(32) + "\"...")
+        .doesNotContain("fffd");
+    assertThat(Ids.describe(Ids.read(short_))).isEqualTo("5 bytes, \"caf\\u00e9\"");
   }
 
   @Test
   void description_keeps_valid_characters_as_they_are() {
-    assertThat(Ids.describe("ok-ID_09")).isEqualTo("length 8, \"ok-ID_09\"");
+    assertThat(Ids.describe("ok-ID_09")).isEqualTo("8 characters, \"ok-ID_09\"");
   }
 
   @Test

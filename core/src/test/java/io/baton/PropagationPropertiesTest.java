@@ -84,7 +84,7 @@ class PropagationPropertiesTest {
     String described = Ids.describe(value);
 
     assertThat(described.chars()).allMatch(c -> c >= 0x20 && c < 0x7f);
-    assertThat(described.length()).isLessThanOrEqualTo("length 2147483647, ...".length() + 2 + 64 * 6);
+    assertThat(described.length()).isLessThanOrEqualTo("2147483647 characters, ...".length() + 2 + 64 * 6);
   }
 
   @Provide

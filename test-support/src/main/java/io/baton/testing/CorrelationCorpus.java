@@ -56,6 +56,14 @@ public final class CorrelationCorpus {
       return valid;
     }
 
+    /**
+     * Whether Baton warns about it: every refused value but the empty one, which says no more
+     * than a missing header and is treated like one.
+     */
+    public boolean warned() {
+      return !valid && bytes.length > 0;
+    }
+
     /** Whether the corpus gives it as raw bytes rather than as a string. */
     public boolean rawBytes() {
       return rawBytes;
