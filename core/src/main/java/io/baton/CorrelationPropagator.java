@@ -171,7 +171,8 @@ public final class CorrelationPropagator {
   /**
    * Writes the current correlation (a fresh root when there is none) into {@code carrier}, unless
    * it already holds a valid ID under {@link #idHeader()}: a retried or forwarded message keeps
-   * its ID.
+   * its ID. A carrier with no {@link #idHeader()} but a valid ID under an alias is given that ID
+   * under {@link #idHeader()}.
    *
    * @return the correlation the carrier now carries
    */
@@ -181,10 +182,37 @@ public final class CorrelationPropagator {
       CharSequence parent = read(carrier, getter, parentHeader);
       return new Correlation(existing.toString(), isValid(parent) ? parent.toString() : null);
     }
+    if (existing == null && aliases.length > 0) {
+      Correlation aliased = injectAlias(carrier, getter, setter);
+      if (aliased != null) {
+        return aliased;
+      }
+    }
     Correlation current = ContextScope.current();
     Correlation correlation = current != null ? current : newRoot();
     writeQuietly(carrier, setter, correlation);
     return correlation;
+  }
+
+  /**
+   * A message that carries its ID only under an alias ({@code X-Correlation-ID}) goes out with
+   * that ID under {@link #idHeader()} too, so that every consumer sees one ID, whichever header it
+   * reads. Null when no alias holds a valid ID.
+   */
+  private <C> Correlation injectAlias(C carrier, Getter<C> getter, Setter<C> setter) {
+    for (String alias : aliases) {
+      CharSequence id = read(carrier, getter, alias);
+      if (id != null) {
+        if (!isValid(id)) {
+          return null;
+        }
+        CharSequence parent = read(carrier, getter, parentHeader);
+        Correlation aliased = new Correlation(id.toString(), isValid(parent) ? parent.toString() : null);
+        writeQuietly(carrier, setter, aliased);
+        return aliased;
+      }
+    }
+    return null;
   }
 
   /**

@@ -226,6 +226,20 @@ class CorrelationPropagatorTest {
   }
 
   @Test
+  void inject_gives_a_carrier_that_holds_only_a_valid_alias_that_id_under_the_canonical_header() {
+    Map<String, String> carrier = new LinkedHashMap<>();
+    carrier.put("X-Correlation-ID", ID);
+
+    Correlation injected;
+    try (CorrelationScope other = Baton.open(Correlation.of("another-000000000000001", null))) {
+      injected = propagator.inject(carrier, GET, SET);
+    }
+
+    assertThat(injected.id()).isEqualTo(ID);
+    assertThat(carrier).containsEntry("correlation_id", ID).containsEntry("X-Correlation-ID", ID);
+  }
+
+  @Test
   void an_empty_value_counts_as_missing_on_every_carrier_type_with_no_warning() {
     Getter<Map<String, Object>> raw = Map::get;
     for (Object empty : List.of("", new byte[0], new StringBuilder())) {

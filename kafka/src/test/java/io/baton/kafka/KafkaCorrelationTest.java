@@ -438,8 +438,10 @@ class KafkaCorrelationTest {
     } else {
       List<CapturedLine> warnings = logs.fromLogger("io.baton");
       assertThat(warnings).hasSize(entry.warned() ? 1 : 0);
-      assertThat(warnings.get(0).message().chars()).allMatch(c -> c >= 0x20 && c < 0x7f);
-      assertThat(warnings.get(0).correlationId()).isEqualTo(id);
+      assertThat(warnings).allSatisfy(warning -> {
+        assertThat(warning.message().chars()).allMatch(c -> c >= 0x20 && c < 0x7f);
+        assertThat(warning.correlationId()).isEqualTo(id);
+      });
     }
   }
 
