@@ -520,7 +520,8 @@ public final class CheckoutDemo {
 
   private void scheduleReconcile(String order, FirePolicy policy) throws Exception {
     scheduler.scheduleJob(
-        quartz.tag(newJob(Jobs.ReconcilePayment.class).usingJobData("order", order), policy).build(),
+        quartz.tag(newJob(Jobs.ReconcilePayment.class).usingJobData("order", order)
+            .usingJobData("failed", policy == FirePolicy.CHILD), policy).build(),
         newTrigger().startAt(new Date(System.currentTimeMillis() + config.reconcileDelay().toMillis())).build());
   }
 

@@ -10,13 +10,21 @@ final class Jobs {
 
   private Jobs() {}
 
-  /** "Reconcile this payment in a few seconds": runs under the order's correlation. */
+  /**
+   * "Reconcile this payment in a few seconds": runs under the order's correlation. For an order
+   * whose payment failed the provider has nothing to reconcile, and the job throws: Baton's
+   * failure line and Quartz's own carry the order's (child) ID.
+   */
   public static final class ReconcilePayment implements Job {
     private static final Logger log = LoggerFactory.getLogger("reconcile-job");
 
     @Override
     public void execute(JobExecutionContext context) {
-      log.info("reconciling payment of order {} with the provider", context.getMergedJobDataMap().getString("order"));
+      String order = context.getMergedJobDataMap().getString("order");
+      log.info("reconciling payment of order {} with the provider", order);
+      if (context.getMergedJobDataMap().getBooleanValue("failed")) {
+        throw new IllegalStateException("the provider has no capture to reconcile for this order");
+      }
     }
   }
 

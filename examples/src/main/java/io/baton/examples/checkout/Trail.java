@@ -29,9 +29,16 @@ public final class Trail {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  /** One log line. */
+  /** One log line; {@code exception} is the class of the exception it carries, or null. */
   public record Event(
-      Instant time, String component, String level, String message, String id, String parentId, String thread) {}
+      Instant time, String component, String level, String message, String id, String parentId, String thread,
+      String exception) {
+
+    /** The message, followed by the exception's class when the line carries one. */
+    public String text() {
+      return exception == null ? message : message + " [" + exception + "]";
+    }
+  }
 
   private Trail() {}
 
@@ -80,11 +87,22 @@ public final class Trail {
             node.path("message").asString(""),
             text(node, "correlation_id"),
             text(node, "parent_correlation_id"),
-            node.path("thread_name").asString("")));
+            node.path("thread_name").asString(""),
+            exceptionClass(text(node, "stack_trace"))));
       }
     }
     events.sort(Comparator.comparing(Event::time));
     return events;
+  }
+
+  /** The class named on a stack trace's first line ("java.io.IOException: timed out"). */
+  private static String exceptionClass(String stackTrace) {
+    if (stackTrace == null || stackTrace.isBlank()) {
+      return null;
+    }
+    String first = stackTrace.lines().findFirst().orElse("").strip();
+    int colon = first.indexOf(':');
+    return colon < 0 ? first : first.substring(0, colon);
   }
 
   private static String text(JsonNode node, String field) {
@@ -129,7 +147,7 @@ public final class Trail {
       String marker = level > 0 ? "└ child " + event.id().substring(0, 8) + ": " : "";
       out.append(String.format("%+8.3fs  %-20s %-5s  %s%s%s%n",
           Duration.between(start, event.time()).toNanos() / 1e9, event.component(), event.level(),
-          level > 0 ? indent : "", marker, event.message()));
+          level > 0 ? indent : "", marker, event.text()));
     }
     return out.toString();
   }
@@ -186,7 +204,7 @@ public final class Trail {
           : depth.getOrDefault(event.id(), 0) > 0 ? "#6a1b9a" : "#1565c0";
       svg.append(String.format("<circle cx='%.1f' cy='%.1f' r='6' fill='%s'><title>+%.3fs %s %s: %s%s</title></circle>",
           x, y, colour, Duration.between(start, event.time()).toMillis() / 1000.0, escape(event.component()), event.level(),
-          escape(event.message()), depth.getOrDefault(event.id(), 0) > 0 ? " (child " + escape(event.id()) + ")" : ""));
+          escape(event.text()), depth.getOrDefault(event.id(), 0) > 0 ? " (child " + escape(event.id()) + ")" : ""));
       previousX = x;
       previousY = y;
       previousLane = event.component();
@@ -196,7 +214,7 @@ public final class Trail {
     for (Event event : trail) {
       rows.append(String.format("<tr class='%s'><td>+%.3fs</td><td>%s</td><td>%s</td><td>%s%s</td></tr>",
           event.level().toLowerCase(), Duration.between(start, event.time()).toMillis() / 1000.0, escape(event.component()),
-          event.level(), depth.getOrDefault(event.id(), 0) > 0 ? "&#8627; " : "", escape(event.message())));
+          event.level(), depth.getOrDefault(event.id(), 0) > 0 ? "&#8627; " : "", escape(event.text())));
     }
     return "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Trail of " + escape(id) + "</title><style>"
         + "body{font-family:sans-serif;margin:24px;color:#222}td{padding:2px 10px;font-size:13px}"
