@@ -30,4 +30,35 @@ public final class CoreQuickStart {
     pool.shutdown();
     pool.awaitTermination(5, TimeUnit.SECONDS);
   }
+
+  /** The README's failure example: failed work keeps its ID, also in the line logged later. */
+  public static void failures() throws InterruptedException {
+    ExecutorService pool = Baton.wrap(Executors.newSingleThreadExecutor());
+    try (CorrelationScope order = Baton.openNew()) {
+      pool.execute(() -> {
+        throw new IllegalStateException("card declined");  // Baton logs it under the order's ID
+      });
+    }
+    try {
+      handleOrder();
+    } catch (RuntimeException e) {
+      try (CorrelationScope failed = Baton.openFailed(e)) {   // where e was thrown
+        log.error("order abandoned", e);                      // the failed order's ID
+      }
+    }
+    pool.shutdown();
+    pool.awaitTermination(5, TimeUnit.SECONDS);
+  }
+
+  /** Work that fails inside its correlation, as a Baton-wrapped handler would. */
+  private static void handleOrder() {
+    try (CorrelationScope order = Baton.openNew()) {
+      try {
+        throw new IllegalStateException("out of stock");
+      } catch (IllegalStateException e) {
+        io.baton.FailureLog.defaults().log(log, e, "handler failed");
+        throw e;
+      }
+    }
+  }
 }

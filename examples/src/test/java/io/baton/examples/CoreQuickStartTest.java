@@ -29,4 +29,20 @@ class CoreQuickStartTest {
     assertThat(line("back in the order").parentCorrelationId()).isNull();
     assertThat(line("outside any correlation").correlationId()).isNull();
   }
+
+  @Test
+  void readme_failure_example_logs_each_failure_under_the_id_of_the_work_that_failed() throws Exception {
+    CoreQuickStart.failures();
+
+    CapturedLine task = logs.lines(l -> l.throwable() != null
+        && "card declined".equals(l.throwable().getMessage())).get(0);
+    assertThat(task.logger()).isEqualTo("io.baton");
+    assertThat(task.level()).isEqualTo("ERROR");
+    assertThat(task.correlationId()).isNotNull();
+
+    String failedOrder = line("handler failed").correlationId();
+    assertThat(failedOrder).isNotNull().isNotEqualTo(task.correlationId());
+    assertThat(line("order abandoned").correlationId()).isEqualTo(failedOrder);
+    assertThat(line("order abandoned").throwable()).hasMessage("out of stock");
+  }
 }
