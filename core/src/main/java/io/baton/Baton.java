@@ -5,6 +5,12 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The current correlation of this thread, and the ways to change it.
@@ -83,17 +89,73 @@ public final class Baton {
   private static final CorrelationScope NOTHING = () -> {};
 
   /**
+   * Opens a scope with no correlation: until it closes, nothing is current and the MDC holds
+   * neither correlation key (a context bridge clearing Baton's state, a task that must start
+   * clean); on close both come back as they were.
+   */
+  public static CorrelationScope openEmpty() {
+    return ContextScope.open(null, ID_KEY, PARENT_KEY);
+  }
+
+  /**
    * Returns {@code task} bound to the correlation current now: wherever it runs, it runs inside
    * that correlation (or inside none, when none is current now), and the running thread's context
    * and MDC are as they were afterwards.
    */
   public static Runnable wrap(Runnable task) {
-    return ContextScope.wrap(Objects.requireNonNull(task, "task"));
+    return Tasks.runnable(ContextScope.Captured.now(), Objects.requireNonNull(task, "task"), null);
   }
 
   /** Like {@link #wrap(Runnable)}, for a {@link Callable}. */
   public static <T> Callable<T> wrap(Callable<T> task) {
-    return ContextScope.wrap(Objects.requireNonNull(task, "task"));
+    return Tasks.callable(ContextScope.Captured.now(), Objects.requireNonNull(task, "task"));
+  }
+
+  /** Returns {@code task} bound to {@code correlation}, whatever is current now or where it runs. */
+  public static Runnable wrap(Correlation correlation, Runnable task) {
+    Objects.requireNonNull(correlation, "correlation");
+    return Tasks.runnable(ContextScope.Captured.of(correlation), Objects.requireNonNull(task, "task"), null);
+  }
+
+  /** Like {@link #wrap(Correlation, Runnable)}, for a {@link Callable}. */
+  public static <T> Callable<T> wrap(Correlation correlation, Callable<T> task) {
+    Objects.requireNonNull(correlation, "correlation");
+    return Tasks.callable(ContextScope.Captured.of(correlation), Objects.requireNonNull(task, "task"));
+  }
+
+  /**
+   * Like {@link #wrap(Runnable)}, for a {@link Supplier}: {@code CompletableFuture.supplyAsync}.
+   * (Named apart from {@code wrap} so that a lambda is never ambiguous between a Callable and a
+   * Supplier.)
+   *
+   * <pre>{@code
+   * CompletableFuture.supplyAsync(Baton.wrapSupplier(() -> quote(order)), pool)
+   *     .thenApplyAsync(Baton.wrapFunction(quote -> charge(quote)), pool)
+   *     .whenComplete(Baton.wrapBiConsumer((receipt, error) -> log.info("done")));
+   * }</pre>
+   */
+  public static <T> Supplier<T> wrapSupplier(Supplier<T> supplier) {
+    return Tasks.supplier(ContextScope.Captured.now(), Objects.requireNonNull(supplier, "supplier"));
+  }
+
+  /** Like {@link #wrapSupplier}, for a {@link Function}: {@code thenApply}, {@code thenCompose}. */
+  public static <T, R> Function<T, R> wrapFunction(Function<T, R> function) {
+    return Tasks.function(ContextScope.Captured.now(), Objects.requireNonNull(function, "function"));
+  }
+
+  /** Like {@link #wrapSupplier}, for a {@link Consumer}: {@code thenAccept}. */
+  public static <T> Consumer<T> wrapConsumer(Consumer<T> consumer) {
+    return Tasks.consumer(ContextScope.Captured.now(), Objects.requireNonNull(consumer, "consumer"));
+  }
+
+  /** Like {@link #wrapSupplier}, for a {@link BiFunction}: {@code handle}, {@code thenCombine}. */
+  public static <T, U, R> BiFunction<T, U, R> wrapBiFunction(BiFunction<T, U, R> function) {
+    return Tasks.biFunction(ContextScope.Captured.now(), Objects.requireNonNull(function, "function"));
+  }
+
+  /** Like {@link #wrapSupplier}, for a {@link BiConsumer}: {@code whenComplete}. */
+  public static <T, U> BiConsumer<T, U> wrapBiConsumer(BiConsumer<T, U> consumer) {
+    return Tasks.biConsumer(ContextScope.Captured.now(), Objects.requireNonNull(consumer, "consumer"));
   }
 
   /**
@@ -112,19 +174,23 @@ public final class Baton {
   public static Executor wrap(Executor executor, FailureLog failureLog) {
     Objects.requireNonNull(executor, "executor");
     Objects.requireNonNull(failureLog, "failureLog");
+    if (executor instanceof ScheduledExecutorService) {
+      return wrap((ScheduledExecutorService) executor, failureLog);
+    }
     if (executor instanceof ExecutorService) {
       return wrap((ExecutorService) executor, failureLog);
     }
     if (executor instanceof CorrelatingExecutor) {
       return executor;
     }
-    return new CorrelatingExecutor(executor, failureLog);
+    return new CorrelatingExecutor(executor, failureLog, null);
   }
 
   /**
    * Returns an executor service that runs each task ({@code execute}, {@code submit}, {@code
    * invokeAll}, {@code invokeAny}) inside the correlation current when it was submitted. Wrapping
-   * twice returns the same wrapper.
+   * twice returns the same wrapper. {@code shutdownNow()} returns the tasks as you gave them, and
+   * {@code close()} (Java 19+) is the delegate's own.
    */
   public static ExecutorService wrap(ExecutorService executor) {
     return wrap(executor, FailureLog.defaults());
@@ -138,9 +204,48 @@ public final class Baton {
   public static ExecutorService wrap(ExecutorService executor, FailureLog failureLog) {
     Objects.requireNonNull(executor, "executor");
     Objects.requireNonNull(failureLog, "failureLog");
+    if (executor instanceof ScheduledExecutorService) {
+      return wrap((ScheduledExecutorService) executor, failureLog);
+    }
     if (executor instanceof CorrelatingExecutorService) {
       return executor;
     }
-    return new CorrelatingExecutorService(executor, failureLog);
+    return new CorrelatingExecutorService(executor, failureLog, null);
+  }
+
+  /**
+   * Like {@link #wrap(ExecutorService)}, for a scheduler: a one-shot {@code schedule} runs in the
+   * correlation current when it was scheduled, and each run of {@code scheduleAtFixedRate} /
+   * {@code scheduleWithFixedDelay} in a fresh child of it (a fresh root when there was none), as
+   * each fire of a repeating Quartz trigger does: every run is its own piece of work, and its
+   * parent says what scheduled it.
+   */
+  public static ScheduledExecutorService wrap(ScheduledExecutorService executor) {
+    return wrap(executor, FailureLog.defaults());
+  }
+
+  /** Like {@link #wrap(ScheduledExecutorService)}, logging failed {@code execute} tasks with {@code failureLog}. */
+  public static ScheduledExecutorService wrap(ScheduledExecutorService executor, FailureLog failureLog) {
+    Objects.requireNonNull(executor, "executor");
+    Objects.requireNonNull(failureLog, "failureLog");
+    if (executor instanceof CorrelatingScheduledExecutorService) {
+      return executor;
+    }
+    return new CorrelatingScheduledExecutorService(executor, failureLog, null);
+  }
+
+  /**
+   * Returns an executor service that runs every task inside {@code correlation}, whoever submits
+   * it (work handed to a pool that serves one order, one batch, one tenant).
+   */
+  public static ExecutorService wrap(ExecutorService executor, Correlation correlation) {
+    Objects.requireNonNull(executor, "executor");
+    Objects.requireNonNull(correlation, "correlation");
+    ContextScope.Captured fixed = ContextScope.Captured.of(correlation);
+    if (executor instanceof ScheduledExecutorService) {
+      return new CorrelatingScheduledExecutorService(
+          (ScheduledExecutorService) executor, FailureLog.defaults(), fixed);
+    }
+    return new CorrelatingExecutorService(executor, FailureLog.defaults(), fixed);
   }
 }

@@ -165,68 +165,47 @@ final class ContextScope implements CorrelationScope {
     return scope == null ? null : scope.correlation;
   }
 
-  /** {@code task}, to run under the context current now (none, if none) wherever it runs. */
-  static Runnable wrap(Runnable task) {
-    Captured captured = Captured.now();
-    return () -> {
-      try (CorrelationScope scope = captured.open()) {
-        task.run();
-      }
-    };
-  }
-
-  /**
-   * Like {@link #wrap(Runnable)}, for a task whose failure nobody else sees (an executor's {@code
-   * execute}: only an uncaught-exception handler would): the failure is logged inside the task's
-   * correlation, then rethrown.
-   */
-  static Runnable wrap(Runnable task, FailureLog failureLog) {
-    Captured captured = Captured.now();
-    return () -> {
-      try (CorrelationScope scope = captured.open()) {
-        try {
-          task.run();
-        } catch (RuntimeException | Error e) {
-          failureLog.log(CorrelationPropagator.LOG, e, "Task failed");
-          throw e;
-        }
-      }
-    };
-  }
-
-  /** {@code task}, to run under the context current now (none, if none) wherever it runs. */
-  static <T> Callable<T> wrap(Callable<T> task) {
-    Captured captured = Captured.now();
-    return () -> {
-      try (CorrelationScope scope = captured.open()) {
-        return task.call();
-      }
-    };
-  }
-
   /**
    * The context of a thread at one moment: what a task submitted then should run under. Holds the
    * correlation and its MDC keys, not the scope, so a queued task keeps no chain of scopes alive.
    */
-  private static final class Captured {
+  static final class Captured {
     private final Correlation correlation;
     private final String idKey;
     private final String parentKey;
+    /** Whether each run gets a child of {@link #correlation} (a periodic task's runs). */
+    private final boolean childPerRun;
 
-    private Captured(Correlation correlation, String idKey, String parentKey) {
+    private Captured(Correlation correlation, String idKey, String parentKey, boolean childPerRun) {
       this.correlation = correlation;
       this.idKey = idKey;
       this.parentKey = parentKey;
+      this.childPerRun = childPerRun;
     }
 
+    /** What is current on this thread now (nothing, if nothing). */
     static Captured now() {
       ContextScope current = context().innermost;
       return current == null
-          ? new Captured(null, Baton.ID_KEY, Baton.PARENT_KEY)
-          : new Captured(current.correlation, current.idKey, current.parentKey);
+          ? new Captured(null, Baton.ID_KEY, Baton.PARENT_KEY, false)
+          : new Captured(current.correlation, current.idKey, current.parentKey, false);
+    }
+
+    /** {@code correlation}, under Baton's MDC keys. */
+    static Captured of(Correlation correlation) {
+      return new Captured(correlation, Baton.ID_KEY, Baton.PARENT_KEY, false);
+    }
+
+    /** For a task that runs again and again: each run a child of this correlation, or a root. */
+    Captured childPerRun() {
+      return new Captured(correlation, idKey, parentKey, true);
     }
 
     CorrelationScope open() {
+      if (childPerRun) {
+        return ContextScope.open(
+            correlation == null ? Correlation.newRoot() : correlation.newChild(), idKey, parentKey);
+      }
       return ContextScope.open(correlation, idKey, parentKey);
     }
   }

@@ -7,15 +7,19 @@ final class CorrelatingExecutor implements Executor {
 
   private final Executor delegate;
   private final FailureLog failureLog;
+  /** The context every task runs in, or null: the submitter's. */
+  private final ContextScope.Captured fixed;
 
-  CorrelatingExecutor(Executor delegate, FailureLog failureLog) {
+  CorrelatingExecutor(Executor delegate, FailureLog failureLog, ContextScope.Captured fixed) {
     this.delegate = delegate;
     this.failureLog = failureLog;
+    this.fixed = fixed;
   }
 
   @Override
   public void execute(Runnable command) {
-    delegate.execute(ContextScope.wrap(Objects.requireNonNull(command, "command"), failureLog));
+    ContextScope.Captured captured = fixed != null ? fixed : ContextScope.Captured.now();
+    delegate.execute(Tasks.runnable(captured, Objects.requireNonNull(command, "command"), failureLog));
   }
 
   @Override
