@@ -8,7 +8,8 @@ import jakarta.jms.Message;
 /**
  * Runs an asynchronous send's completion inside the correlation the message was sent with: the one
  * known at send time when there is one (a {@code MessageProducer} send), else the message's own (a
- * {@code JMSProducer}'s listener serves every send).
+ * {@code JMSProducer}'s listener serves every send). A failure of the listener is logged inside
+ * that correlation and rethrown unchanged.
  */
 final class CorrelatingCompletionListener implements CompletionListener {
 
@@ -29,15 +30,29 @@ final class CorrelatingCompletionListener implements CompletionListener {
   @Override
   public void onCompletion(Message message) {
     try (CorrelationScope scope = open(message)) {
-      delegate.onCompletion(message);
+      try {
+        delegate.onCompletion(message);
+      } catch (Throwable failure) { // unchecked, or a checked one thrown sneakily: rethrown as is
+        logFailure(failure, "Completion listener failed on a message sent to {}", message);
+        throw failure;
+      }
     }
   }
 
   @Override
   public void onException(Message message, Exception exception) {
     try (CorrelationScope scope = open(message)) {
-      delegate.onException(message, exception);
+      try {
+        delegate.onException(message, exception);
+      } catch (Throwable failure) {
+        logFailure(failure, "Completion listener failed handling a failed send to {}", message);
+        throw failure;
+      }
     }
+  }
+
+  private void logFailure(Throwable failure, String text, Message message) {
+    jms.failureLog().log(JmsCorrelation.LOG, failure, text, JmsCorrelation.destination(message));
   }
 
   static CompletionListener unwrap(CompletionListener listener) {

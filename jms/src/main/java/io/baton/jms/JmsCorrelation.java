@@ -1,13 +1,17 @@
 package io.baton.jms;
 
+import io.baton.Baton;
 import io.baton.Correlation;
 import io.baton.CorrelationPropagator;
 import io.baton.CorrelationScope;
+import io.baton.FailureLog;
 import jakarta.jms.CompletionListener;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Correlation for Jakarta JMS (any provider): wrap the connection factory you already have.
@@ -37,12 +41,17 @@ public final class JmsCorrelation {
   /** Properties providers use for a dead-lettered message's origin (ActiveMQ Artemis). */
   private static final String[] ORIGINAL_DESTINATION_PROPERTIES = {"_AMQ_ORIG_QUEUE", "_AMQ_ORIG_ADDRESS"};
 
+  /** Where Baton's own lines about JMS messages go: failures of listeners, forwarding trouble. */
+  static final Logger LOG = LoggerFactory.getLogger("io.baton.jms");
+
   private final CorrelationPropagator propagator;
   private final boolean readJmsCorrelationId;
+  private final FailureLog failureLog;
 
   private JmsCorrelation(Builder builder) {
     this.propagator = builder.propagator;
     this.readJmsCorrelationId = builder.readJmsCorrelationId;
+    this.failureLog = builder.failureLog;
   }
 
   /** With the default {@link CorrelationPropagator}. */
@@ -70,7 +79,11 @@ public final class JmsCorrelation {
     return new CorrelatingConnectionFactory(factory, this);
   }
 
-  /** A listener that handles each message inside its correlation, for listeners set elsewhere. */
+  /**
+   * A listener that handles each message inside its correlation, for listeners set elsewhere. A
+   * failure of {@code listener} is logged once inside that correlation (see {@link
+   * Builder#failureLog}) and rethrown unchanged to the provider.
+   */
   public MessageListener messageListener(MessageListener listener) {
     Objects.requireNonNull(listener, "listener");
     if (listener instanceof CorrelatingMessageListener) {
@@ -85,8 +98,12 @@ public final class JmsCorrelation {
    * dead-lettered message, {@code original_destination} in the MDC.
    */
   public CorrelationScope open(Message message) {
+    // the fields go in with the extraction, so that a warning about the message's values is
+    // logged under the ID and the delivery count the message is then handled with
     return propagator.open(
-        extract(message),
+        message,
+        JmsProperties.GETTER,
+        fallback(message),
         DELIVERY_COUNT_KEY,
         JmsProperties.text(message, "JMSXDeliveryCount"),
         ORIGINAL_DESTINATION_KEY,
@@ -95,8 +112,7 @@ public final class JmsCorrelation {
 
   /** The correlation a message carries (a fresh root when it carries none, or an invalid one). */
   public Correlation extract(Message message) {
-    String fallback = readJmsCorrelationId ? jmsCorrelationId(message) : null;
-    return propagator.extract(message, JmsProperties.GETTER, fallback);
+    return propagator.extract(message, JmsProperties.GETTER, fallback(message));
   }
 
   /** The correlation this instance applies. */
@@ -121,6 +137,25 @@ public final class JmsCorrelation {
     return new CorrelatingCompletionListener(listener, this, sent);
   }
 
+  /** How failures of listeners are logged. */
+  FailureLog failureLog() {
+    return failureLog;
+  }
+
+  /** Where a message was sent to, fit for a log line (never a property value). */
+  static String destination(Message message) {
+    try {
+      Object destination = message.getJMSDestination();
+      return destination == null ? "an unknown destination" : Baton.printable(destination.toString());
+    } catch (Exception e) {
+      return "an unknown destination";
+    }
+  }
+
+  private String fallback(Message message) {
+    return readJmsCorrelationId ? jmsCorrelationId(message) : null;
+  }
+
   private static String originalDestination(Message message) {
     for (String property : ORIGINAL_DESTINATION_PROPERTIES) {
       String value = JmsProperties.text(message, property);
@@ -143,6 +178,7 @@ public final class JmsCorrelation {
   public static final class Builder {
     private CorrelationPropagator propagator = CorrelationPropagator.create();
     private boolean readJmsCorrelationId;
+    private FailureLog failureLog = FailureLog.defaults();
 
     private Builder() {}
 
@@ -158,6 +194,19 @@ public final class JmsCorrelation {
      */
     public Builder readJmsCorrelationId(boolean read) {
       this.readJmsCorrelationId = read;
+      return this;
+    }
+
+    /**
+     * How a failure of your listener code is logged: an exception thrown from a {@code
+     * MessageListener} or a {@code CompletionListener} that Baton runs is logged once by the
+     * logger {@code io.baton.jms}, with its stack trace, under the message's correlation (and
+     * {@code delivery_count}), then rethrown unchanged to the provider. Default {@link
+     * FailureLog#defaults()} (ERROR); {@link FailureLog#off()} when your listeners log their own
+     * failures.
+     */
+    public Builder failureLog(FailureLog failureLog) {
+      this.failureLog = Objects.requireNonNull(failureLog, "failureLog");
       return this;
     }
 
