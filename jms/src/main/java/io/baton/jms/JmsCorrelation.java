@@ -102,17 +102,17 @@ public final class JmsCorrelation {
     // logged under the ID and the delivery count the message is then handled with
     return propagator.open(
         message,
-        JmsProperties.GETTER,
+        JmsCarrier.GETTER,
         fallback(message),
         DELIVERY_COUNT_KEY,
-        JmsProperties.text(message, "JMSXDeliveryCount"),
+        JmsCarrier.text(message, "JMSXDeliveryCount"),
         ORIGINAL_DESTINATION_KEY,
         originalDestination(message));
   }
 
   /** The correlation a message carries (a fresh root when it carries none, or an invalid one). */
   public Correlation extract(Message message) {
-    return propagator.extract(message, JmsProperties.GETTER, fallback(message));
+    return propagator.extract(message, JmsCarrier.GETTER, fallback(message));
   }
 
   /** The correlation this instance applies. */
@@ -122,7 +122,7 @@ public final class JmsCorrelation {
 
   /** Writes the current correlation into {@code message} unless it has a valid one. */
   Correlation inject(Message message) {
-    return propagator.inject(message, JmsProperties.GETTER, JmsProperties.SETTER);
+    return propagator.inject(message, JmsCarrier.GETTER, JmsCarrier.SETTER);
   }
 
   CompletionListener completionListener(CompletionListener listener) {
@@ -158,7 +158,7 @@ public final class JmsCorrelation {
 
   private static String originalDestination(Message message) {
     for (String property : ORIGINAL_DESTINATION_PROPERTIES) {
-      String value = JmsProperties.text(message, property);
+      String value = JmsCarrier.text(message, property);
       if (value != null) {
         return value;
       }

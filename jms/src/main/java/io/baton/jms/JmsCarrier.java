@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
  * alias {@code X-Correlation-ID}) are never asked for. A received message is read-only: writing to
  * it re-sets all its properties after {@code clearProperties()}, so none is lost.
  */
-final class JmsProperties {
+final class JmsCarrier {
 
-  static final CorrelationPropagator.Getter<Message> GETTER = JmsProperties::get;
+  static final CorrelationPropagator.Getter<Message> GETTER = JmsCarrier::get;
 
   static final CorrelationPropagator.Setter<Message> SETTER =
       new CorrelationPropagator.Setter<>() {
@@ -47,7 +47,7 @@ final class JmsProperties {
         }
       };
 
-  private JmsProperties() {}
+  private JmsCarrier() {}
 
   static Object get(Message message, String key) {
     if (!isIdentifier(key)) {
