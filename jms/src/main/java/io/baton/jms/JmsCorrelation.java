@@ -47,6 +47,7 @@ public final class JmsCorrelation {
   private final CorrelationPropagator propagator;
   private final boolean readJmsCorrelationId;
   private final FailureLog failureLog;
+  private final StampedMessages stamped = new StampedMessages();
 
   private JmsCorrelation(Builder builder) {
     this.propagator = builder.propagator;
@@ -120,9 +121,33 @@ public final class JmsCorrelation {
     return propagator;
   }
 
-  /** Writes the current correlation into {@code message} unless it has a valid one. */
+  /**
+   * Writes the current correlation into {@code message} unless it has a valid one: a retry, or a
+   * forward of a received message, keeps its ID, and so does an ID the caller set. An ID Baton
+   * itself wrote on an earlier send of this same object is replaced when another correlation is
+   * current now: the object is being reused for other work.
+   *
+   * @return the correlation the message is sent with; null for a null message (the provider
+   *     rejects it)
+   */
   Correlation inject(Message message) {
-    return propagator.inject(message, JmsCarrier.GETTER, JmsCarrier.SETTER);
+    if (message == null) {
+      return null;
+    }
+    String present = JmsCarrier.text(message, propagator.idHeader());
+    if (present != null && present.equals(stamped.get(message))) {
+      Correlation current = Baton.current().orElse(null);
+      if (current != null && !current.id().equals(present)) {
+        propagator.write(message, JmsCarrier.SETTER, current);
+        stamped.put(message, current.id());
+        return current;
+      }
+    }
+    Correlation sent = propagator.inject(message, JmsCarrier.GETTER, JmsCarrier.SETTER);
+    if (!sent.id().equals(present)) {
+      stamped.put(message, sent.id());
+    }
+    return sent;
   }
 
   CompletionListener completionListener(CompletionListener listener) {

@@ -190,6 +190,58 @@ class JmsCorrelationIT {
   }
 
   @Test
+  void a_message_object_sent_again_as_other_work_carries_that_works_id() throws Exception {
+    ConnectionFactory factory = jms.connectionFactory(EmbeddedArtemis.inVm());
+    Correlation orderA = Correlation.newRoot();
+    Correlation orderB = Correlation.of("order-b-child-000000001", "order-b-root-0000000001");
+    try (Connection connection = factory.createConnection();
+        JMSContext context = factory.createContext()) {
+      connection.start();
+      Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+      Queue queue = session.createQueue(queueName());
+      Queue inbox = session.createQueue(queueName());
+      MessageProducer classic = session.createProducer(queue);
+      var simplified = context.createProducer();
+      TextMessage template = session.createTextMessage("reminder");      // reused for every order
+      TextMessage callers = session.createTextMessage("the caller's own ID");
+      callers.setStringProperty("correlation_id", "set-by-the-caller-0001");
+      try (CorrelationScope scope = Baton.open(orderA)) {
+        classic.send(template);
+        classic.send(template);                                           // a retry: same work
+        simplified.send(queue, callers);
+        simplified.send(inbox, template);                                 // to be forwarded
+      }
+      try (CorrelationScope scope = Baton.open(orderB)) {
+        classic.send(template);
+        simplified.send(queue, template);
+        simplified.send(queue, callers);
+      }
+      template.setStringProperty("correlation_id", "set-by-the-caller-0002");  // now it is theirs
+      try (CorrelationScope scope = Baton.open(orderA)) {
+        simplified.send(queue, template);
+      }
+      try (CorrelationScope scope = Baton.openNew()) {
+        Message received = session.createConsumer(inbox).receive(10_000);   // a forward of A's
+        Queue outbox = session.createQueue(queueName());
+        session.createProducer(null).send(outbox, received);
+        simplified.send(outbox, received);
+        MessageConsumer forwarded = session.createConsumer(outbox);
+        assertThat(jms.extract(forwarded.receive(10_000))).isEqualTo(orderA);
+        assertThat(jms.extract(forwarded.receive(10_000))).isEqualTo(orderA);
+      }
+
+      MessageConsumer consumer = session.createConsumer(queue);
+      List<Correlation> expected = List.of(orderA, orderA, Correlation.of("set-by-the-caller-0001", null),
+          orderB, orderB, Correlation.of("set-by-the-caller-0001", null));
+      for (Correlation correlation : expected) {
+        assertThat(jms.extract(consumer.receive(10_000))).isEqualTo(correlation);
+      }
+      assertThat(jms.extract(consumer.receive(10_000)).id()).isEqualTo("set-by-the-caller-0002");
+      assertThat(consumer.receive(200)).isNull();
+    }
+  }
+
+  @Test
   void receive_loop_opens_each_message_by_hand_and_no_context_gives_a_fresh_id() throws Exception {
     ConnectionFactory factory = jms.connectionFactory(EmbeddedArtemis.inVm());
     try (JMSContext context = factory.createContext()) {
