@@ -9,6 +9,12 @@ import io.baton.CorrelationScope;
 import io.baton.testing.CapturedLine;
 import io.baton.testing.LogCapture;
 import jakarta.jms.Connection;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
+import org.apache.activemq.artemis.api.core.client.ClientMessage;
+import org.apache.activemq.artemis.api.core.client.ClientSession;
+import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
+import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSConsumer;
 import jakarta.jms.JMSContext;
@@ -18,6 +24,7 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -345,6 +352,46 @@ class JmsCorrelationIT {
       assertThat(forwarded.getIntProperty("JMSXGroupSeq")).isEqualTo(3);
       assertThat(((TextMessage) forwarded).getText()).isEqualTo("bad");
     }
+  }
+
+  @Test
+  void forwarding_a_read_only_message_whose_property_jms_cannot_set_again_loses_nothing_and_logs_no_name()
+      throws Exception {
+    String inbox = queueName();
+    String outbox = queueName();
+    String hostileName = "tenant\r\n2026-12-01 INFO forged";
+    ConnectionFactory factory = jms.connectionFactory(EmbeddedArtemis.inVm());
+    try (Connection connection = factory.createConnection()) {
+      connection.start();
+      Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+      MessageConsumer in = session.createConsumer(session.createQueue(inbox));
+      MessageConsumer out = session.createConsumer(session.createQueue(outbox));
+      // a core-protocol sender may use property names that no JMS client can set
+      try (ServerLocator locator = ActiveMQClient.createServerLocator("vm://0");
+          ClientSessionFactory sessions = locator.createSessionFactory();
+          ClientSession core = sessions.createSession()) {
+        ClientMessage message = core.createMessage(false);
+        message.setRoutingType(RoutingType.ANYCAST);
+        message.putStringProperty(hostileName, "acme");
+        message.putStringProperty("correlation_id", "bad id");
+        core.createProducer(inbox).send(message);
+      }
+      Message received = in.receive(10_000);
+      assertThat(Collections.list(received.getPropertyNames())).contains(hostileName);
+
+      try (CorrelationScope scope = jms.open(received)) {
+        session.createProducer(null).send(session.createQueue(outbox), received);
+      }
+      Message forwarded = out.receive(10_000);
+      assertThat(Collections.list(forwarded.getPropertyNames())).as("no property lost")
+          .contains(hostileName);
+      assertThat(forwarded.getObjectProperty(hostileName)).isEqualTo("acme");
+    }
+    List<CapturedLine> baton = logs.lines(line -> line.logger().startsWith("io.baton"));
+    assertThat(baton).isNotEmpty().allSatisfy(line ->
+        assertThat(line.message()).doesNotContain("\r", "\n", "forged", "tenant"));
+    assertThat(baton).anySatisfy(line ->
+        assertThat(line.message()).startsWith("Could not write correlation_id"));
   }
 
   @Test
