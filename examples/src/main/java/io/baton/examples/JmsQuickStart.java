@@ -41,13 +41,13 @@ public final class JmsQuickStart {
       while (running.getAsBoolean()) {
         Message message = consumer.receive(1_000);
         if (message == null) {
-          continue;
+          continue;                         // nothing arrived in time; jms.open(null) throws
         }
         try (CorrelationScope scope = jms.open(message)) {
           log.info("auditing");
           session.commit();
         } catch (RuntimeException e) {
-          session.rollback();                 // after the broker's max attempts: the DLQ
+          session.rollback();               // after the broker's max attempts: the DLQ
         }
       }
     }

@@ -1,5 +1,6 @@
 package io.baton.jms;
 
+import io.baton.Baton;
 import io.baton.Correlation;
 import io.baton.CorrelationScope;
 import jakarta.jms.CompletionListener;
@@ -24,7 +25,13 @@ final class CorrelatingCompletionListener implements CompletionListener {
   }
 
   private CorrelationScope open(Message message) {
-    return jms.propagator().open(sent != null ? sent : jms.extract(message));
+    if (sent != null) {
+      return jms.propagator().open(sent);
+    }
+    // a provider that reports a failed send without the message: the work's own correlation
+    return message != null
+        ? jms.propagator().open(jms.extract(message))
+        : jms.propagator().open(Baton.current().orElseGet(jms.propagator()::newRoot));
   }
 
   @Override

@@ -97,8 +97,22 @@ public final class JmsCorrelation {
    * Opens the message's correlation for its handling ({@code receive()} loops): {@code
    * correlation_id}, {@code parent_correlation_id}, {@code delivery_count} and, for a
    * dead-lettered message, {@code original_destination} in the MDC.
+   *
+   * <pre>{@code
+   * Message message = consumer.receive(1_000);
+   * if (message != null) {                     // null: nothing arrived in time
+   *   try (CorrelationScope scope = jms.open(message)) {
+   *     handle(message);
+   *   }
+   * }
+   * }</pre>
+   *
+   * @throws NullPointerException for a null message (what {@code receive(timeout)} returns when
+   *     nothing arrived), as {@code KafkaCorrelation} and {@code RabbitCorrelation} do: there is
+   *     no message to correlate, so skip it
    */
   public CorrelationScope open(Message message) {
+    requireMessage(message);
     // the fields go in with the extraction, so that a warning about the message's values is
     // logged under the ID and the delivery count the message is then handled with
     return propagator.open(
@@ -111,8 +125,13 @@ public final class JmsCorrelation {
         originalDestination(message));
   }
 
-  /** The correlation a message carries (a fresh root when it carries none, or an invalid one). */
+  /**
+   * The correlation a message carries (a fresh root when it carries none, or an invalid one).
+   *
+   * @throws NullPointerException for a null message, as {@link #open(Message)}
+   */
   public Correlation extract(Message message) {
+    requireMessage(message);
     return propagator.extract(message, JmsCarrier.GETTER, fallback(message));
   }
 
@@ -175,6 +194,11 @@ public final class JmsCorrelation {
     } catch (Exception e) {
       return "an unknown destination";
     }
+  }
+
+  private static void requireMessage(Message message) {
+    Objects.requireNonNull(message,
+        "message is null (receive(timeout) returns null when nothing arrived: skip it)");
   }
 
   private String fallback(Message message) {
