@@ -1,6 +1,7 @@
 package io.baton.examples;
 
 import io.baton.CorrelationScope;
+import io.baton.FailureLog;
 import io.baton.jms.JmsCorrelation;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
@@ -12,8 +13,11 @@ import jakarta.jms.Session;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
-/** The README's JMS quick start: wrap the factory, a listener, a receive loop, the DLQ. */
+/**
+ * The README's JMS quick start: wrap the factory, a listener, failures, a receive loop, the DLQ.
+ */
 public final class JmsQuickStart {
 
   private static final Logger log = LoggerFactory.getLogger(JmsQuickStart.class);
@@ -29,6 +33,14 @@ public final class JmsQuickStart {
     context.createConsumer(audit).setMessageListener(message ->
         log.info("audited"));                         // MDC: correlation_id, delivery_count
     context.createProducer().send(audit, "checkout paid");  // property correlation_id
+  }
+
+  /** A failing listener's line from Baton: at WARN instead of ERROR (or off). */
+  public static JmsCorrelation failures() {
+    JmsCorrelation jms = JmsCorrelation.newBuilder()
+        .failureLog(FailureLog.at(Level.WARN))   // or FailureLog.off()
+        .build();
+    return jms;
   }
 
   /** A transacted receive loop: rolled back messages come back under the same ID. */
