@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Connections, sessions, producers and consumers from the factory (classic API), and {@code
  * JMSContext}, {@code JMSProducer} and {@code JMSConsumer} (simplified API), are wrapped in turn.
- * {@code JMSCorrelationID} is left to request/reply; reading it as a fallback is an option.
+ * {@code JMSCorrelationID} is left to request/reply; reading it as a fallback is an option. A
+ * listener that throws is logged once inside the message's correlation, then the exception goes
+ * to the provider unchanged ({@link Builder#failureLog}).
  */
 public final class JmsCorrelation {
 

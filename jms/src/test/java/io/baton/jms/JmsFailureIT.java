@@ -46,6 +46,9 @@ class JmsFailureIT {
   /** Artemis's own "Unhandled exception thrown from onMessage" line (AMQ132001). */
   private static final String ARTEMIS_JMS_CLIENT = "org.apache.activemq.artemis.jms.client";
 
+  /** Artemis's own line about a throwing CompletionListener. */
+  private static final String ARTEMIS_EXECUTOR = "org.apache.activemq.artemis.utils.actors.OrderedExecutor";
+
   @RegisterExtension final LogCapture logs = new LogCapture();
 
   private static String queueName() {
@@ -110,6 +113,10 @@ class JmsFailureIT {
     // Artemis got each exception unchanged, and logs it again outside any correlation
     List<CapturedLine> provider = logs.lines(line -> line.logger().equals(ARTEMIS_JMS_CLIENT));
     assertThat(provider).extracting(CapturedLine::throwable).containsExactlyElementsOf(thrown);
+    assertThat(provider).allSatisfy(line -> {
+      assertThat(line.message()).startsWith("AMQ132001: Unhandled exception thrown from onMessage");
+      assertThat(line.correlationId()).isNull();         // what the README tells users to silence
+    });
   }
 
   @Test
@@ -232,6 +239,10 @@ class JmsFailureIT {
         assertThat(line.message()).startsWith("Completion listener failed on a message sent to");
         assertThat(line.thread()).isNotEqualTo(Thread.currentThread().getName());
       });
+      // Artemis's own copy, the one the README names
+      await(() -> logs.lines(line -> line.logger().equals(ARTEMIS_EXECUTOR)), 2);
+      assertThat(logs.lines(line -> line.logger().equals(ARTEMIS_EXECUTOR)))
+          .extracting(CapturedLine::throwable).containsExactly(first, second);
     }
   }
 
