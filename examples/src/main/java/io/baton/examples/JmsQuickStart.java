@@ -1,6 +1,7 @@
 package io.baton.examples;
 
 import io.baton.CorrelationScope;
+import io.baton.FailureLog;
 import io.baton.jms.JmsCorrelation;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
@@ -12,8 +13,11 @@ import jakarta.jms.Session;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
-/** The README's JMS quick start: wrap the factory, a listener, a receive loop, the DLQ. */
+/**
+ * The README's JMS quick start: wrap the factory, a listener, failures, a receive loop, the DLQ.
+ */
 public final class JmsQuickStart {
 
   private static final Logger log = LoggerFactory.getLogger(JmsQuickStart.class);
@@ -31,6 +35,14 @@ public final class JmsQuickStart {
     context.createProducer().send(audit, "checkout paid");  // property correlation_id
   }
 
+  /** A failing listener's line from Baton: at WARN instead of ERROR (or off). */
+  public static JmsCorrelation failures() {
+    JmsCorrelation jms = JmsCorrelation.newBuilder()
+        .failureLog(FailureLog.at(Level.WARN))   // or FailureLog.off()
+        .build();
+    return jms;
+  }
+
   /** A transacted receive loop: rolled back messages come back under the same ID. */
   public static void receiveLoop(ConnectionFactory factory, JmsCorrelation jms, BooleanSupplier running)
       throws Exception {
@@ -41,13 +53,13 @@ public final class JmsQuickStart {
       while (running.getAsBoolean()) {
         Message message = consumer.receive(1_000);
         if (message == null) {
-          continue;
+          continue;                         // nothing arrived in time; jms.open(null) throws
         }
         try (CorrelationScope scope = jms.open(message)) {
           log.info("auditing");
           session.commit();
         } catch (RuntimeException e) {
-          session.rollback();                 // after the broker's max attempts: the DLQ
+          session.rollback();               // after the broker's max attempts: the DLQ
         }
       }
     }

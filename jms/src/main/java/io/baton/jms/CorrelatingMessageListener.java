@@ -4,6 +4,10 @@ import io.baton.CorrelationScope;
 import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
 
+/**
+ * Runs each message inside its correlation; a failure of the listener is logged inside that
+ * correlation, before the provider gets it, and rethrown unchanged.
+ */
 final class CorrelatingMessageListener implements MessageListener {
 
   private final MessageListener delegate;
@@ -17,7 +21,13 @@ final class CorrelatingMessageListener implements MessageListener {
   @Override
   public void onMessage(Message message) {
     try (CorrelationScope scope = jms.open(message)) {
-      delegate.onMessage(message);
+      try {
+        delegate.onMessage(message);
+      } catch (Throwable failure) { // unchecked, or a checked one thrown sneakily: rethrown as is
+        jms.failureLog().log(JmsCorrelation.LOG, failure,
+            "Message listener failed on a message from {}", JmsCorrelation.destination(message));
+        throw failure;
+      }
     }
   }
 

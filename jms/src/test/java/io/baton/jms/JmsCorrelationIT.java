@@ -9,6 +9,12 @@ import io.baton.CorrelationScope;
 import io.baton.testing.CapturedLine;
 import io.baton.testing.LogCapture;
 import jakarta.jms.Connection;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
+import org.apache.activemq.artemis.api.core.client.ClientMessage;
+import org.apache.activemq.artemis.api.core.client.ClientSession;
+import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
+import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSConsumer;
 import jakarta.jms.JMSContext;
@@ -18,6 +24,7 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -190,6 +197,58 @@ class JmsCorrelationIT {
   }
 
   @Test
+  void a_message_object_sent_again_as_other_work_carries_that_works_id() throws Exception {
+    ConnectionFactory factory = jms.connectionFactory(EmbeddedArtemis.inVm());
+    Correlation orderA = Correlation.newRoot();
+    Correlation orderB = Correlation.of("order-b-child-000000001", "order-b-root-0000000001");
+    try (Connection connection = factory.createConnection();
+        JMSContext context = factory.createContext()) {
+      connection.start();
+      Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+      Queue queue = session.createQueue(queueName());
+      Queue inbox = session.createQueue(queueName());
+      MessageProducer classic = session.createProducer(queue);
+      var simplified = context.createProducer();
+      TextMessage template = session.createTextMessage("reminder");      // reused for every order
+      TextMessage callers = session.createTextMessage("the caller's own ID");
+      callers.setStringProperty("correlation_id", "set-by-the-caller-0001");
+      try (CorrelationScope scope = Baton.open(orderA)) {
+        classic.send(template);
+        classic.send(template);                                           // a retry: same work
+        simplified.send(queue, callers);
+        simplified.send(inbox, template);                                 // to be forwarded
+      }
+      try (CorrelationScope scope = Baton.open(orderB)) {
+        classic.send(template);
+        simplified.send(queue, template);
+        simplified.send(queue, callers);
+      }
+      template.setStringProperty("correlation_id", "set-by-the-caller-0002");  // now it is theirs
+      try (CorrelationScope scope = Baton.open(orderA)) {
+        simplified.send(queue, template);
+      }
+      try (CorrelationScope scope = Baton.openNew()) {
+        Message received = session.createConsumer(inbox).receive(10_000);   // a forward of A's
+        Queue outbox = session.createQueue(queueName());
+        session.createProducer(null).send(outbox, received);
+        simplified.send(outbox, received);
+        MessageConsumer forwarded = session.createConsumer(outbox);
+        assertThat(jms.extract(forwarded.receive(10_000))).isEqualTo(orderA);
+        assertThat(jms.extract(forwarded.receive(10_000))).isEqualTo(orderA);
+      }
+
+      MessageConsumer consumer = session.createConsumer(queue);
+      List<Correlation> expected = List.of(orderA, orderA, Correlation.of("set-by-the-caller-0001", null),
+          orderB, orderB, Correlation.of("set-by-the-caller-0001", null));
+      for (Correlation correlation : expected) {
+        assertThat(jms.extract(consumer.receive(10_000))).isEqualTo(correlation);
+      }
+      assertThat(jms.extract(consumer.receive(10_000)).id()).isEqualTo("set-by-the-caller-0002");
+      assertThat(consumer.receive(200)).isNull();
+    }
+  }
+
+  @Test
   void receive_loop_opens_each_message_by_hand_and_no_context_gives_a_fresh_id() throws Exception {
     ConnectionFactory factory = jms.connectionFactory(EmbeddedArtemis.inVm());
     try (JMSContext context = factory.createContext()) {
@@ -293,6 +352,46 @@ class JmsCorrelationIT {
       assertThat(forwarded.getIntProperty("JMSXGroupSeq")).isEqualTo(3);
       assertThat(((TextMessage) forwarded).getText()).isEqualTo("bad");
     }
+  }
+
+  @Test
+  void forwarding_a_read_only_message_whose_property_jms_cannot_set_again_loses_nothing_and_logs_no_name()
+      throws Exception {
+    String inbox = queueName();
+    String outbox = queueName();
+    String hostileName = "tenant\r\n2026-12-01 INFO forged";
+    ConnectionFactory factory = jms.connectionFactory(EmbeddedArtemis.inVm());
+    try (Connection connection = factory.createConnection()) {
+      connection.start();
+      Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+      MessageConsumer in = session.createConsumer(session.createQueue(inbox));
+      MessageConsumer out = session.createConsumer(session.createQueue(outbox));
+      // a core-protocol sender may use property names that no JMS client can set
+      try (ServerLocator locator = ActiveMQClient.createServerLocator("vm://0");
+          ClientSessionFactory sessions = locator.createSessionFactory();
+          ClientSession core = sessions.createSession()) {
+        ClientMessage message = core.createMessage(false);
+        message.setRoutingType(RoutingType.ANYCAST);
+        message.putStringProperty(hostileName, "acme");
+        message.putStringProperty("correlation_id", "bad id");
+        core.createProducer(inbox).send(message);
+      }
+      Message received = in.receive(10_000);
+      assertThat(Collections.list(received.getPropertyNames())).contains(hostileName);
+
+      try (CorrelationScope scope = jms.open(received)) {
+        session.createProducer(null).send(session.createQueue(outbox), received);
+      }
+      Message forwarded = out.receive(10_000);
+      assertThat(Collections.list(forwarded.getPropertyNames())).as("no property lost")
+          .contains(hostileName);
+      assertThat(forwarded.getObjectProperty(hostileName)).isEqualTo("acme");
+    }
+    List<CapturedLine> baton = logs.lines(line -> line.logger().startsWith("io.baton"));
+    assertThat(baton).isNotEmpty().allSatisfy(line ->
+        assertThat(line.message()).doesNotContain("\r", "\n", "forged", "tenant"));
+    assertThat(baton).anySatisfy(line ->
+        assertThat(line.message()).startsWith("Could not write correlation_id"));
   }
 
   @Test

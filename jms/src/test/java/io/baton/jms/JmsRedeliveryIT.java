@@ -186,5 +186,13 @@ class JmsRedeliveryIT {
       assertThat(line.correlationId()).as(body).isEqualTo(idByBody.get(body));
     }
     assertThat(lines.stream().map(CapturedLine::thread).distinct().count()).isGreaterThan(1);
+    // Baton's failure line for each failed attempt: the failed message's own ID, never a neighbour's
+    List<CapturedLine> failures =
+        logs.lines(line -> line.logger().equals("io.baton.jms") && line.throwable() != null);
+    assertThat(failures).hasSize(2 * messages / 10);
+    for (CapturedLine failure : failures) {
+      String body = failure.throwable().getMessage().substring("handler failed for ".length());
+      assertThat(failure.correlationId()).as(body).isEqualTo(idByBody.get(body));
+    }
   }
 }
