@@ -289,7 +289,7 @@ class JmsFailureIT {
     assertThat(warnings.get(0).message())
         .isEqualTo("Replaced invalid correlation_id (a value of type Integer) with a fresh correlation ID");
     assertThat(warnings.get(0).correlationId()).isEqualTo(idInListener.get("integer"));
-    assertThat(warnings.get(1).message()).startsWith("Replaced invalid correlation_id (length 9");
+    assertThat(warnings.get(1).message()).startsWith("Replaced invalid correlation_id (9 characters");
     assertThat(warnings.get(1).correlationId()).isEqualTo(idInListener.get("invalid"));
     assertThat(warnings.get(2).message()).startsWith("Dropped invalid parent_correlation_id");
     assertThat(warnings.get(2).correlationId()).isEqualTo("valid-id-with-a-bad-parent")
