@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Moves correlations in and out of a message (a "carrier"): the one set of rules every Baton
@@ -109,6 +110,7 @@ public final class CorrelationPropagator {
   private final String idMdcKey;
   private final String parentMdcKey;
   private final Supplier<String> idGenerator;
+  private final boolean readMdc;
   private volatile boolean generatorWarned;
 
   private CorrelationPropagator(Builder builder) {
@@ -118,6 +120,7 @@ public final class CorrelationPropagator {
     this.idMdcKey = builder.idMdcKey;
     this.parentMdcKey = builder.parentMdcKey;
     this.idGenerator = builder.idGenerator;
+    this.readMdc = builder.readMdc;
   }
 
   /**
@@ -172,7 +175,9 @@ public final class CorrelationPropagator {
    * Writes the current correlation (a fresh root when there is none) into {@code carrier}, unless
    * it already holds a valid ID under {@link #idHeader()}: a retried or forwarded message keeps
    * its ID. A carrier with no {@link #idHeader()} but a valid ID under an alias is given that ID
-   * under {@link #idHeader()}.
+   * under {@link #idHeader()}. With no scope current, a valid ID in the MDC under {@link
+   * #idMdcKey()} (an application's own edge filter put it there) is used, unless {@link
+   * Builder#readMdc} turned that off.
    *
    * @return the correlation the carrier now carries
    */
@@ -189,9 +194,24 @@ public final class CorrelationPropagator {
       }
     }
     Correlation current = ContextScope.current();
-    Correlation correlation = current != null ? current : newRoot();
+    Correlation correlation = current != null ? current : fromMdcOrNewRoot();
     writeQuietly(carrier, setter, correlation);
     return correlation;
+  }
+
+  /**
+   * With no Baton scope current, an ID that an application's own edge filter (or a framework) put
+   * in the MDC under {@link #idMdcKey()} is the current work's, when it is valid; else a new root.
+   */
+  private Correlation fromMdcOrNewRoot() {
+    if (readMdc) {
+      String id = MDC.get(idMdcKey);
+      if (Ids.isValid(id)) {
+        String parent = MDC.get(parentMdcKey);
+        return new Correlation(id, Ids.isValid(parent) ? parent : null);
+      }
+    }
+    return newRoot();
   }
 
   /**
@@ -510,6 +530,7 @@ public final class CorrelationPropagator {
     private String idMdcKey = Baton.ID_KEY;
     private String parentMdcKey = Baton.PARENT_KEY;
     private Supplier<String> idGenerator;
+    private boolean readMdc = true;
 
     private Builder() {}
 
@@ -549,6 +570,16 @@ public final class CorrelationPropagator {
      */
     public Builder idGenerator(Supplier<String> idGenerator) {
       this.idGenerator = Objects.requireNonNull(idGenerator, "idGenerator");
+      return this;
+    }
+
+    /**
+     * Whether a message sent outside any Baton scope takes a valid ID that is already in the MDC
+     * under the ID's MDC key (put there by an application's own HTTP filter or a framework)
+     * instead of starting a new root; default true.
+     */
+    public Builder readMdc(boolean readMdc) {
+      this.readMdc = readMdc;
       return this;
     }
 

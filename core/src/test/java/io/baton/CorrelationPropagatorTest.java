@@ -240,6 +240,28 @@ class CorrelationPropagatorTest {
   }
 
   @Test
+  void outside_any_scope_inject_takes_a_valid_id_an_edge_filter_put_in_the_mdc_unless_turned_off() {
+    Map<String, String> carrier = new LinkedHashMap<>();
+    Map<String, String> notReadingMdc = new LinkedHashMap<>();
+    Map<String, String> invalidInMdc = new LinkedHashMap<>();
+    MDC.put("correlation_id", ID);
+    MDC.put("parent_correlation_id", PARENT);
+    try {
+      propagator.inject(carrier, GET, SET);
+      CorrelationPropagator.newBuilder().readMdc(false).build().inject(notReadingMdc, GET, SET);
+      MDC.put("correlation_id", "not valid\n");
+      propagator.inject(invalidInMdc, GET, SET);
+    } finally {
+      MDC.remove("correlation_id");
+      MDC.remove("parent_correlation_id");
+    }
+
+    assertThat(carrier).containsEntry("correlation_id", ID).containsEntry("parent_correlation_id", PARENT);
+    assertThat(notReadingMdc.get("correlation_id")).isNotEqualTo(ID).matches(Correlation::isValidId);
+    assertThat(invalidInMdc.get("correlation_id")).matches(Correlation::isValidId);
+  }
+
+  @Test
   void an_empty_value_counts_as_missing_on_every_carrier_type_with_no_warning() {
     Getter<Map<String, Object>> raw = Map::get;
     for (Object empty : List.of("", new byte[0], new StringBuilder())) {
