@@ -395,7 +395,7 @@ public final class CorrelationPropagator {
       String message, String header, CharSequence badValue, Correlation correlation, String[] fields) {
     if (LOG.isWarnEnabled()) {
       try (CorrelationScope scope = open(correlation, fields)) {
-        LOG.warn(message, header, badValue instanceof Unreadable ? badValue : Ids.describe(badValue));
+        LOG.warn(message, header, Ids.describe(badValue));
       }
     }
   }
@@ -439,43 +439,11 @@ public final class CorrelationPropagator {
   }
 
   private static CharSequence unreadable(String key, RuntimeException e) {
-    return new Unreadable("unreadable: " + e.getClass().getName());
+    return Ids.unreadable("unreadable: " + e.getClass().getName());
   }
 
   private static CharSequence unreadable(String key, Object value) {
-    return new Unreadable("a value of type " + value.getClass().getSimpleName());
-  }
-
-  /**
-   * A value that is there but is not text (a number, a table) or could not be read: invalid like
-   * any other, described by what it is, never by its content.
-   */
-  private static final class Unreadable implements CharSequence {
-    private final String description;
-
-    Unreadable(String description) {
-      this.description = description;
-    }
-
-    @Override
-    public int length() {
-      return description.length();
-    }
-
-    @Override
-    public char charAt(int index) {
-      return description.charAt(index);
-    }
-
-    @Override
-    public CharSequence subSequence(int from, int to) {
-      throw new UnsupportedOperationException("not an ID");
-    }
-
-    @Override
-    public String toString() {
-      return description;
-    }
+    return Ids.unreadable("a value of type " + value.getClass().getSimpleName());
   }
 
   private static <C> void set(C carrier, Setter<C> setter, String key, String value) {

@@ -108,6 +108,14 @@ final class Ids {
   }
 
   /**
+   * A value that is there but is not text (a number, a table) or could not be read: invalid like
+   * any other, described by what it is ({@code description}), never by its content.
+   */
+  static CharSequence unreadable(String description) {
+    return new Invalid("", -1, description);
+  }
+
+  /**
    * {@link #isValid(CharSequence)} for the UTF-8 bytes of a value, the same way: any byte of a
    * multi-byte UTF-8 character is 0x80 or above, so it is refused like any other.
    */
@@ -130,14 +138,21 @@ final class Ids {
     private final CharSequence text;
     /** The value's size in bytes, or -1 for a text value. */
     private final int byteLength;
+    /** What a warning says of a value that is not text at all, or null. */
+    private final String unreadable;
 
     Invalid(CharSequence text) {
-      this(text, -1);
+      this(text, -1, null);
     }
 
     Invalid(CharSequence text, int byteLength) {
+      this(text, byteLength, null);
+    }
+
+    private Invalid(CharSequence text, int byteLength, String unreadable) {
       this.text = text;
       this.byteLength = byteLength;
+      this.unreadable = unreadable;
     }
 
     @Override
@@ -203,6 +218,9 @@ final class Ids {
    * the value goes on. Reads no more than that prefix, however long the value.
    */
   static String describe(CharSequence value) {
+    if (value instanceof Invalid && ((Invalid) value).unreadable != null) {
+      return ((Invalid) value).unreadable;
+    }
     int byteLength = value instanceof Invalid ? ((Invalid) value).byteLength : -1;
     int length = value.length();
     int shown = Math.min(length, MAX_LENGTH);
