@@ -10,17 +10,20 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import org.quartz.Calendar;
 import org.quartz.Job;
 import org.quartz.JobBuilder;
 import org.quartz.JobDataMap;
 import org.quartz.JobDetail;
 import org.quartz.JobExecutionContext;
+import org.quartz.ObjectAlreadyExistsException;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.SimpleTrigger;
 import org.quartz.Trigger;
 import org.quartz.TriggerKey;
 import org.quartz.core.QuartzScheduler;
+import org.quartz.impl.calendar.BaseCalendar;
 import org.quartz.core.QuartzSchedulerResources;
 import org.quartz.simpl.PropertySettingJobFactory;
 import org.quartz.spi.JobFactory;
@@ -44,9 +47,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Which correlation a run gets is the {@link FirePolicy}. A refire of the same fire ({@code
  * setRefireImmediately}, or the recovery of a {@code requestRecovery} job after a crash) keeps
- * that fire's ID: per-fire IDs are name-based UUIDs of the tag (or, untagged, of the scheduler
+ * that fire's ID: per-fire IDs are name-based UUIDs of a random salt the scheduler keeps (in its
+ * job store when that is persistent, shared by a cluster), the tag (or, untagged, the scheduler
  * name and job key), the trigger and the scheduled fire time, so a recovering node derives the
- * same one.
+ * same one while independent schedulers (replicas, environments) never share one.
  *
  * <p>A job that throws is logged once, at ERROR by default ({@link Builder#failureLog}), under its
  * run's correlation and with the stack trace, and the exception goes on to Quartz unchanged.
@@ -63,6 +67,12 @@ public final class QuartzCorrelation {
   public static final String FIRE_ID_KEY = "quartz_fire_id";
 
   private static final String CONTEXT_KEY = "io.baton.quartz.correlation";
+
+  /** Scheduler-context key of the scheduler's {@linkplain #fireSalt fire-ID salt}. */
+  private static final String SALT_KEY = "io.baton.quartz.fire-salt";
+
+  /** The calendar a persistent store keeps the fire-ID salt in (never used by a trigger). */
+  static final String SALT_CALENDAR = "baton_fire_id_salt";
   private static final String ORIGINAL_TRIGGER_NAME = "QRTZ_FAILED_JOB_ORIG_TRIGGER_NAME";
   private static final String ORIGINAL_TRIGGER_GROUP = "QRTZ_FAILED_JOB_ORIG_TRIGGER_GROUP";
   private static final String ORIGINAL_SCHEDULED_TIME =
@@ -75,6 +85,7 @@ public final class QuartzCorrelation {
   private final CorrelationPropagator propagator;
   private final FirePolicy firePolicy;
   private final FailureLog failureLog;
+  private final String ownSalt = UUID.randomUUID().toString();
 
   /**
    * Reads tags like {@link #propagator}, but its "fresh ID" for an invalid tag is the ID the run
@@ -134,6 +145,9 @@ public final class QuartzCorrelation {
     if (jobFactory instanceof CorrelatingJobFactory) {
       return;
     }
+    if (!(scheduler.getContext().get(SALT_KEY) instanceof String)) {
+      scheduler.getContext().put(SALT_KEY, fireSalt(scheduler));
+    }
     scheduler.setJobFactory(new CorrelatingJobFactory(jobFactory, this));
     wrapThreadPool(scheduler);
     RunListener listener = new RunListener(this, scheduler);
@@ -165,7 +179,7 @@ public final class QuartzCorrelation {
   public JobDataMap tag(JobDataMap data) {
     Objects.requireNonNull(data, "data");
     Optional<Correlation> current = Baton.current();
-    current.ifPresent(correlation -> propagator.write(data, JobData.SETTER, correlation));
+    current.ifPresent(correlation -> propagator.write(data, JobDataCarrier.SETTER, correlation));
     return data;
   }
 
@@ -174,7 +188,7 @@ public final class QuartzCorrelation {
    * overriding the scheduler-wide {@link Builder#firePolicy}.
    */
   public JobBuilder tag(JobBuilder job, FirePolicy policy) {
-    return tag(job).usingJobData(JobData.FIRE_POLICY_KEY, policy.name());
+    return tag(job).usingJobData(JobDataCarrier.FIRE_POLICY_KEY, policy.name());
   }
 
   /** The correlation this instance applies. */
@@ -258,7 +272,7 @@ public final class QuartzCorrelation {
     }
     Object parent = data.get(propagator.parentHeader());
     boolean readParent = withParent && (parent == null || parent instanceof String);
-    CorrelationPropagator.Getter<JobDataMap> getter = readParent ? JobData.GETTER : withoutParent;
+    CorrelationPropagator.Getter<JobDataMap> getter = readParent ? JobDataCarrier.GETTER : withoutParent;
     Correlation extracted;
     FRESH_ID.set(freshId);
     try (CorrelationScope read = tagReader.open(data, getter, null, fields)) {
@@ -287,7 +301,7 @@ public final class QuartzCorrelation {
 
   private boolean continues(JobExecutionContext context, JobDataMap data) {
     FirePolicy policy = firePolicy;
-    Object perJob = data.get(JobData.FIRE_POLICY_KEY);
+    Object perJob = data.get(JobDataCarrier.FIRE_POLICY_KEY);
     if (perJob instanceof String) {
       try {
         policy = FirePolicy.valueOf((String) perJob);
@@ -322,8 +336,13 @@ public final class QuartzCorrelation {
     return trigger instanceof SimpleTrigger && ((SimpleTrigger) trigger).getRepeatCount() == 0;
   }
 
-  /** The name-based ID of this fire, for the tagged correlation or (null) an untagged job. */
-  private static String fireId(JobExecutionContext context, JobDataMap data, Correlation tagged) {
+  /**
+   * The name-based ID of this fire, for the tagged correlation or (null) an untagged job: of the
+   * scheduler's {@linkplain #fireSalt salt}, the tag (untagged: scheduler name and job key), the
+   * trigger and the scheduled fire time. A refire, or a recovery (whose trigger names the original
+   * one and its scheduled time), derives the same one.
+   */
+  private String fireId(JobExecutionContext context, JobDataMap data, Correlation tagged) {
     String trigger = String.valueOf(context.getTrigger().getKey());
     String scheduled = String.valueOf(
         context.getScheduledFireTime() == null ? 0 : context.getScheduledFireTime().getTime());
@@ -337,8 +356,49 @@ public final class QuartzCorrelation {
     } else {
       origin = schedulerName(context) + "/" + context.getJobDetail().getKey();
     }
-    String seed = origin + "/" + trigger + "/" + scheduled;
+    String seed = salt(context) + "/" + origin + "/" + trigger + "/" + scheduled;
     return UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8)).toString();
+  }
+
+  private String salt(JobExecutionContext context) {
+    try {
+      Object salt = context.getScheduler().getContext().get(SALT_KEY);
+      if (salt instanceof String) {
+        return (String) salt;
+      }
+    } catch (SchedulerException | RuntimeException e) {
+      // a scheduler Baton was not installed on: this instance's own salt
+    }
+    return ownSalt;
+  }
+
+  /**
+   * Makes the scheduler's fire IDs its own: a random salt in every fire ID's seed, so that two
+   * schedulers (replicas, environments) firing the same job at the same time give two IDs. A
+   * persistent store keeps it (as the description of a calendar named {@value #SALT_CALENDAR}),
+   * so every node of a cluster, and the scheduler after a restart, derive the same ID for a
+   * recovered fire; a RAM store, which recovers nothing, gets a new one each time.
+   */
+  private static String fireSalt(Scheduler scheduler) throws SchedulerException {
+    String fresh = UUID.randomUUID().toString();
+    if (!scheduler.getMetaData().isJobStoreSupportsPersistence()) {
+      return fresh;
+    }
+    for (int attempt = 0; attempt < 3; attempt++) {
+      Calendar stored = scheduler.getCalendar(SALT_CALENDAR);
+      if (stored != null && Correlation.isValidId(stored.getDescription())) {
+        return stored.getDescription();
+      }
+      BaseCalendar salt = new BaseCalendar();
+      salt.setDescription(fresh);
+      try {
+        scheduler.addCalendar(SALT_CALENDAR, salt, stored != null, false);
+        return fresh;
+      } catch (ObjectAlreadyExistsException anotherNodeWasFirst) {
+        // read theirs
+      }
+    }
+    return fresh;
   }
 
   private static String schedulerName(JobExecutionContext context) {
