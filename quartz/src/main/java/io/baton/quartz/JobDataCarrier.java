@@ -3,7 +3,10 @@ package io.baton.quartz;
 import io.baton.CorrelationPropagator;
 import org.quartz.JobDataMap;
 
-/** The carrier adapter: a job's data map, written as string values so JDBC stores with useProperties=true take them. */
+/**
+ * The carrier adapter: a job's data map, written as string values so that JDBC stores with
+ * useProperties=true take them.
+ */
 final class JobDataCarrier {
 
   static final CorrelationPropagator.Getter<JobDataMap> GETTER = JobDataMap::get;
