@@ -1,11 +1,14 @@
 package io.baton.quartz;
 
+import io.baton.Baton;
 import io.baton.CorrelationScope;
 import java.lang.reflect.Field;
 import org.quartz.JobExecutionContext;
 import org.quartz.SchedulerConfigException;
 import org.quartz.core.JobRunShell;
 import org.quartz.spi.ThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The scheduler's thread pool, running each {@link JobRunShell} inside its fire's correlation: the
@@ -20,6 +23,8 @@ final class CorrelatingThreadPool implements ThreadPool {
 
   /** {@code JobRunShell.jec}: the shell has no getter for its context (Quartz 2.3 and 2.5). */
   private static final Field CONTEXT = contextField();
+
+  private static final Logger LOG = LoggerFactory.getLogger("io.baton.quartz");
 
   private final ThreadPool delegate;
   private final QuartzCorrelation quartz;
@@ -37,7 +42,14 @@ final class CorrelatingThreadPool implements ThreadPool {
     }
     return delegate.runInThread(() -> {
       try (CorrelationScope scope = quartz.open(context)) {
-        runnable.run();
+        try {
+          runnable.run();
+        } catch (RuntimeException | Error e) {
+          // Quartz's own failure (its job store, say): the pool's line about it has no ID
+          quartz.failureLog().log(LOG, e, "Quartz's run of job {} failed",
+              Baton.printable(String.valueOf(context.getJobDetail().getKey())));
+          throw e;
+        }
       }
     });
   }

@@ -385,7 +385,9 @@ public final class QuartzCorrelation {
       return fresh;
     }
     for (int attempt = 0; attempt < 3; attempt++) {
-      Calendar stored = scheduler.getCalendar(SALT_CALENDAR);
+      // asked by name first: Quartz 2.3's JDBC store warns about a missing calendar
+      Calendar stored = scheduler.getCalendarNames().contains(SALT_CALENDAR)
+          ? scheduler.getCalendar(SALT_CALENDAR) : null;
       if (stored != null && Correlation.isValidId(stored.getDescription())) {
         return stored.getDescription();
       }

@@ -69,7 +69,7 @@ class QuartzJdbcIT {
   /** A JobStoreTX scheduler on the H2 database in {@code dir}; {@code p}: more properties. */
   static Scheduler jdbcScheduler(Path dir, String name, Properties p) throws Exception {
     p.setProperty("org.quartz.scheduler.instanceName", name);
-    p.setProperty("org.quartz.scheduler.instanceId", "node-1");
+    p.putIfAbsent("org.quartz.scheduler.instanceId", "node-1");
     p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
     p.putIfAbsent("org.quartz.threadPool.threadCount", "2");
     p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
