@@ -377,13 +377,22 @@ public final class QuartzCorrelation {
    * schedulers (replicas, environments) firing the same job at the same time give two IDs. A
    * persistent store keeps it (as the description of a calendar named {@value #SALT_CALENDAR}),
    * so every node of a cluster, and the scheduler after a restart, derive the same ID for a
-   * recovered fire; a RAM store, which recovers nothing, gets a new one each time.
+   * recovered fire; a RAM store, which recovers nothing, gets a new one each time. A store that
+   * cannot be read or written now does not stop the scheduler: its fires get this salt, and a
+   * recovery on another node a new ID.
    */
-  private static String fireSalt(Scheduler scheduler) throws SchedulerException {
+  private static String fireSalt(Scheduler scheduler) {
     String fresh = UUID.randomUUID().toString();
-    if (!scheduler.getMetaData().isJobStoreSupportsPersistence()) {
+    try {
+      return scheduler.getMetaData().isJobStoreSupportsPersistence() ? storedSalt(scheduler, fresh) : fresh;
+    } catch (SchedulerException | RuntimeException e) {
+      LOG.warn("Could not keep the fire-ID salt in the job store ({}); a fire recovered on another"
+          + " node will get a new ID", e.getClass().getName());
       return fresh;
     }
+  }
+
+  private static String storedSalt(Scheduler scheduler, String fresh) throws SchedulerException {
     for (int attempt = 0; attempt < 3; attempt++) {
       // asked by name first: Quartz 2.3's JDBC store warns about a missing calendar
       Calendar stored = scheduler.getCalendarNames().contains(SALT_CALENDAR)
