@@ -3,6 +3,7 @@ package io.baton.examples;
 import static org.quartz.JobBuilder.newJob;
 import static org.quartz.TriggerBuilder.newTrigger;
 
+import io.baton.FailureLog;
 import io.baton.quartz.FirePolicy;
 import io.baton.quartz.QuartzCorrelation;
 import jakarta.jms.ConnectionFactory;
@@ -17,6 +18,7 @@ import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /** The README's Quartz quick start: install, tag, and a job that sends through Baton. */
 public final class QuartzQuickStart {
@@ -35,6 +37,14 @@ public final class QuartzQuickStart {
     quartz.install(scheduler);
     scheduler.getContext().put(JMS, wrappedJms);
     return quartz;
+  }
+
+  /**
+   * For jobs that log their own failures: Baton's line about a job that threw at WARN instead of
+   * ERROR (or {@code FailureLog.off()}); it is still logged under the run's correlation.
+   */
+  public static QuartzCorrelation failuresAtWarn() {
+    return QuartzCorrelation.newBuilder().failureLog(FailureLog.at(Level.WARN)).build();
   }
 
   /** Inside a request's scope: a one-shot job that continues the request's correlation. */

@@ -1,5 +1,6 @@
 package io.baton.quartz;
 
+import io.baton.Baton;
 import io.baton.CorrelationScope;
 import org.quartz.JobExecutionContext;
 import org.quartz.JobExecutionException;
@@ -35,20 +36,26 @@ final class RunListener implements TriggerListener, JobListener {
 
   @Override
   public void triggerMisfired(Trigger trigger) {
+    String[] fields = {
+      QuartzCorrelation.JOB_KEY, String.valueOf(trigger.getJobKey()),
+      QuartzCorrelation.TRIGGER_KEY, String.valueOf(trigger.getKey())
+    };
     try (CorrelationScope scope =
-        quartz.propagator().open(
-            quartz.correlationOf(scheduler, trigger),
-            QuartzCorrelation.JOB_KEY, String.valueOf(trigger.getJobKey()),
-            QuartzCorrelation.TRIGGER_KEY, String.valueOf(trigger.getKey()))) {
-      LOG.warn("Trigger {} of job {} misfired", trigger.getKey(), trigger.getJobKey());
+        quartz.propagator().open(quartz.correlationOf(scheduler, trigger, fields), fields)) {
+      LOG.warn("Trigger {} of job {} misfired", printable(trigger.getKey()), printable(trigger.getJobKey()));
     }
   }
 
   @Override
   public void jobExecutionVetoed(JobExecutionContext context) {
     try (CorrelationScope scope = quartz.open(context)) {
-      LOG.warn("Run of job {} was vetoed", context.getJobDetail().getKey());
+      LOG.warn("Run of job {} was vetoed", printable(context.getJobDetail().getKey()));
     }
+  }
+
+  /** Keys are names users (or data) chose: never raw in a line. */
+  private static String printable(Object key) {
+    return Baton.printable(String.valueOf(key));
   }
 
   @Override

@@ -327,7 +327,7 @@ class QuartzCorrelationTest {
   }
 
   @Test
-  void a_job_that_throws_leaves_its_worker_thread_clean() throws Exception {
+  void listeners_see_each_runs_own_id_and_a_run_after_a_failure_gets_its_own() throws Exception {
     started(1);
     Map<String, String> seenBefore = new ConcurrentHashMap<>();
     JobListener before = new JobListenerSupport() {
@@ -351,9 +351,10 @@ class QuartzCorrelationTest {
     scheduler.scheduleJob(newJob(LoggingJob.class).withIdentity("next").usingJobData("latch", next).build(), once());
     await(next);
 
-    assertThat(seenBefore).containsEntry("failing", "null").containsEntry("next", "null");
-    assertThat(logs.withMessage("failing").get(0).correlationId())
-        .isNotEqualTo(logs.withMessage("running next").get(0).correlationId());
+    String failed = logs.withMessage("failing").get(0).correlationId();
+    String ranNext = logs.withMessage("running next").get(0).correlationId();
+    assertThat(ranNext).isNotEqualTo(failed);
+    assertThat(seenBefore).containsEntry("failing", failed).containsEntry("next", ranNext);
   }
 
   @Test
@@ -442,6 +443,50 @@ class QuartzCorrelationTest {
     assertThat(logs.withMessage("misfired").get(0).correlationId()).isEqualTo(request.id());
     assertThat(logs.withMessage("Run of job DEFAULT.vetoed was vetoed").get(0).correlationId()).isEqualTo(request.id());
     assertThat(logs.withMessage("running late")).isEmpty();
+  }
+
+  @Test
+  void misfire_and_veto_warnings_show_hostile_job_and_trigger_keys_only_sanitized() throws Exception {
+    started(1);
+    String hostile = "\r\n2026-12-01 ERROR forged \u001b[31m";
+    scheduler.getListenerManager().addTriggerListener(new TriggerListenerSupport() {
+      @Override
+      public String getName() {
+        return "veto-everything-named-vetoed";
+      }
+
+      @Override
+      public boolean vetoJobExecution(Trigger trigger, JobExecutionContext context) {
+        return trigger.getJobKey().getName().startsWith("vetoed");
+      }
+    });
+    Correlation request = Correlation.newRoot();
+    try (CorrelationScope scope = Baton.open(request)) {
+      scheduler.scheduleJob(
+          quartz.tag(newJob(LoggingJob.class).withIdentity("late" + hostile).usingJobData("latch", latch(1))).build(),
+          newTrigger().withIdentity("t-late" + hostile).startAt(new Date(System.currentTimeMillis() - 10_000))
+              .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionNextWithRemainingCount())
+              .build());
+      scheduler.scheduleJob(
+          quartz.tag(newJob(LoggingJob.class).withIdentity("vetoed" + hostile).usingJobData("latch", latch(1))).build(),
+          newTrigger().withIdentity("t-vetoed" + hostile).startNow().build());
+    }
+
+    long deadline = System.currentTimeMillis() + 20_000;
+    while ((logs.withMessage("misfired").isEmpty() || logs.withMessage("was vetoed").isEmpty())
+        && System.currentTimeMillis() < deadline) {
+      Thread.sleep(50);
+    }
+
+    List<CapturedLine> warnings = logs.lines(l -> l.logger().equals("io.baton.quartz"));
+    assertThat(warnings).extracting(CapturedLine::message)
+        .anyMatch(m -> m.contains("misfired")).anyMatch(m -> m.contains("was vetoed"));
+    assertThat(warnings).allSatisfy(w -> {
+      assertThat(w.message().chars()).as(w.message()).allMatch(c -> c >= 0x20 && c != 0x7f);
+      assertThat(w.correlationId()).isEqualTo(request.id());
+      assertThat(w.mdc().get("quartz_job")).startsWith("DEFAULT.").doesNotContain("\r", "\n", "\u001b");
+      assertThat(w.mdc().get("quartz_trigger")).startsWith("DEFAULT.t-").doesNotContain("\r", "\n", "\u001b");
+    });
   }
 
   @Test

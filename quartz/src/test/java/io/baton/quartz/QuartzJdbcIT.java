@@ -35,15 +35,23 @@ class QuartzJdbcIT {
   @TempDir Path dir;
 
   private String url() {
+    return url(dir);
+  }
+
+  static String url(Path dir) {
     return "jdbc:h2:file:" + dir.resolve("quartz").toAbsolutePath();
   }
 
   private void createTables() throws Exception {
+    createTables(dir);
+  }
+
+  static void createTables(Path dir) throws Exception {
     String ddl;
     try (InputStream in = Scheduler.class.getResourceAsStream("/org/quartz/impl/jdbcjobstore/tables_h2.sql")) {
       ddl = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
-    try (Connection connection = DriverManager.getConnection(url(), "sa", "");
+    try (Connection connection = DriverManager.getConnection(url(dir), "sa", "");
         Statement statement = connection.createStatement()) {
       for (String sql : ddl.split(";")) {
         String trimmed = sql.lines().filter(l -> !l.trim().startsWith("--")).reduce("", (a, b) -> a + "\n" + b).trim();
@@ -55,18 +63,22 @@ class QuartzJdbcIT {
   }
 
   private Scheduler jdbcScheduler(String name) throws Exception {
-    Properties p = new Properties();
+    return jdbcScheduler(dir, name, new Properties());
+  }
+
+  /** A JobStoreTX scheduler on the H2 database in {@code dir}; {@code p}: more properties. */
+  static Scheduler jdbcScheduler(Path dir, String name, Properties p) throws Exception {
     p.setProperty("org.quartz.scheduler.instanceName", name);
-    p.setProperty("org.quartz.scheduler.instanceId", "node-1");
+    p.putIfAbsent("org.quartz.scheduler.instanceId", "node-1");
     p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
-    p.setProperty("org.quartz.threadPool.threadCount", "2");
+    p.putIfAbsent("org.quartz.threadPool.threadCount", "2");
     p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
     p.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
     p.setProperty("org.quartz.jobStore.useProperties", "true");
     p.setProperty("org.quartz.jobStore.dataSource", "quartz");
     p.setProperty("org.quartz.dataSource.quartz.provider", "hikaricp");
     p.setProperty("org.quartz.dataSource.quartz.driver", "org.h2.Driver");
-    p.setProperty("org.quartz.dataSource.quartz.URL", url());
+    p.setProperty("org.quartz.dataSource.quartz.URL", url(dir));
     p.setProperty("org.quartz.dataSource.quartz.user", "sa");
     p.setProperty("org.quartz.dataSource.quartz.password", "");
     p.setProperty("org.quartz.dataSource.quartz.maxConnections", "5");

@@ -3,8 +3,11 @@ package io.baton.quartz;
 import io.baton.CorrelationPropagator;
 import org.quartz.JobDataMap;
 
-/** A job's data map as a carrier: string values, so JDBC stores with useProperties=true take them. */
-final class JobData {
+/**
+ * The carrier adapter: a job's data map, written as string values so that JDBC stores with
+ * useProperties=true take them.
+ */
+final class JobDataCarrier {
 
   static final CorrelationPropagator.Getter<JobDataMap> GETTER = JobDataMap::get;
 
@@ -24,5 +27,5 @@ final class JobData {
   /** Per-job choice of {@link FirePolicy}, by name. */
   static final String FIRE_POLICY_KEY = "baton_fire_policy";
 
-  private JobData() {}
+  private JobDataCarrier() {}
 }
