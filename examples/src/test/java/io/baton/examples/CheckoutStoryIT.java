@@ -88,6 +88,30 @@ class CheckoutStoryIT {
     assertThat(trail).filteredOn(e -> e.component().equals("reconcile-job"))
         .allSatisfy(e -> assertThat(e.parentId()).isEqualTo(result.failedOrderId()));
 
+    // Failures stay in the trail: no WARN or ERROR line of the whole run lacks a correlation_id
+    // (no start-up line needs to: the embedded brokers' own server lines are not the
+    // application's log, see DemoLogging), and the failed order's trail holds each hop's failure
+    // line, with the exception it carried.
+    assertThat(events)
+        .filteredOn(e -> e.level().equals("WARN") || e.level().equals("ERROR"))
+        .filteredOn(e -> e.id() == null)
+        .as("WARN and ERROR lines without a correlation_id")
+        .isEmpty();
+    assertThat(trail).filteredOn(e -> e.component().equals("io.baton.kafka.retry") && e.level().equals("WARN"))
+        .hasSize(2)
+        .allSatisfy(e -> assertThat(e.exception()).isEqualTo("java.lang.IllegalStateException"));
+    assertThat(trail).filteredOn(e -> e.component().equals("io.baton.quartz") && e.level().equals("ERROR"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.exception()).isEqualTo("java.lang.IllegalStateException"));
+    assertThat(trail).filteredOn(e -> e.component().equals("org.quartz.core.JobRunShell"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.exception()).isEqualTo("java.lang.IllegalStateException"));
+    assertThat(trail).filteredOn(e -> e.component().equals("audit") && e.level().equals("WARN")).hasSize(3);
+    assertThat(trail).filteredOn(e -> e.component().equals("audit-dlq") && e.level().equals("ERROR")).hasSize(1);
+    if (rabbit) {
+      assertThat(trail).filteredOn(e -> e.component().equals("email-worker") && e.level().equals("WARN")).hasSize(1);
+    }
+
     // Successful orders: executor fan-out under the order, a child spawned by it, the one-shot job.
     String a = orders.get("A-1001");
     assertThat(events).filteredOn(e -> e.component().equals("loyalty") && a.equals(e.id())).hasSize(1);
@@ -96,7 +120,8 @@ class CheckoutStoryIT {
 
     // What support is shown, and the picture.
     String shown = printed.toString("UTF-8");
-    assertThat(shown).contains("Ask the user for this ID: " + result.failedOrderId(), "payment-dlt", "└ child");
+    assertThat(shown).contains("Ask the user for this ID: " + result.failedOrderId(), "payment-dlt", "└ child",
+        "[java.lang.IllegalStateException]");
     String html = Files.readString(result.html());
     assertThat(html).contains("<svg", result.failedOrderId()).doesNotContain("<script", "<link", "src=");
   }
