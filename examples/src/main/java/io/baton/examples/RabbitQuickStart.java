@@ -4,6 +4,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.baton.CorrelationScope;
+import io.baton.FailureLog;
 import io.baton.rabbitmq.RabbitCorrelation;
 import io.baton.rabbitmq.RetryPolicy;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /** The README's RabbitMQ quick start: wrap the channel, consume, dead letters, retries. */
 public final class RabbitQuickStart {
@@ -53,6 +55,17 @@ public final class RabbitQuickStart {
     policy.declareTopology(channel, Duration.ofSeconds(5));   // email.retry, email.parking
     channel.basicConsume("email", false,
         rabbit.retrying(channel, delivery -> Smtp.send(delivery.getBody()), policy), tag -> {});
+  }
+
+  /** amqp-client's own line about a failed consumer carries the delivery's ID too. */
+  public static Connection failures(ConnectionFactory factory, RabbitCorrelation rabbit) throws Exception {
+    factory.setExceptionHandler(rabbit.exceptionHandler(factory.getExceptionHandler()));
+    return factory.newConnection();
+  }
+
+  /** Baton's failure line at WARN instead of ERROR, or off when handlers log their own. */
+  public static RabbitCorrelation quieterFailures() {
+    return RabbitCorrelation.newBuilder().failureLog(FailureLog.at(Level.WARN)).build();
   }
 
   /** basicGet and manual handling. */

@@ -5,10 +5,12 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Consumer;
 import com.rabbitmq.client.DeliverCallback;
 import com.rabbitmq.client.Delivery;
+import com.rabbitmq.client.ExceptionHandler;
 import com.rabbitmq.client.GetResponse;
 import io.baton.Correlation;
 import io.baton.CorrelationPropagator;
 import io.baton.CorrelationScope;
+import io.baton.FailureLog;
 import java.util.Map;
 import java.util.Objects;
 
@@ -31,10 +33,12 @@ public final class RabbitCorrelation {
 
   private final CorrelationPropagator propagator;
   private final boolean readCorrelationIdProperty;
+  private final FailureLog failureLog;
 
   private RabbitCorrelation(Builder builder) {
     this.propagator = builder.propagator;
     this.readCorrelationIdProperty = builder.readCorrelationIdProperty;
+    this.failureLog = builder.failureLog;
   }
 
   /** With the default {@link CorrelationPropagator}. */
@@ -42,7 +46,10 @@ public final class RabbitCorrelation {
     return new Builder().build();
   }
 
-  /** A builder, to choose header names, aliases, MDC keys, the ID generator or the fallback. */
+  /**
+   * A builder, to choose header names, aliases, MDC keys, the ID generator, the fallback or how
+   * failures are logged.
+   */
   public static Builder newBuilder() {
     return new Builder();
   }
@@ -83,8 +90,10 @@ public final class RabbitCorrelation {
 
   /**
    * Opens the delivery's correlation for its handling: {@code correlation_id}, {@code
-   * parent_correlation_id} and, for a dead-lettered message, {@code death_count}, {@code
-   * death_reason} and {@code death_queue} in the MDC.
+   * parent_correlation_id}, for a dead-lettered message {@code death_count}, {@code death_reason}
+   * and {@code death_queue}, and on a quorum queue {@code delivery_count} (from {@code
+   * x-delivery-count}) in the MDC. A warning about the message's IDs (a value of the wrong type, an
+   * invalid one) is logged under the correlation it is then handled with, with the same fields.
    */
   public CorrelationScope open(Delivery delivery) {
     return open(delivery.getProperties());
@@ -98,15 +107,41 @@ public final class RabbitCorrelation {
   /** Like {@link #open(Delivery)}, from the message's properties (null counts as no headers). */
   public CorrelationScope open(AMQP.BasicProperties properties) {
     Map<String, Object> headers = properties == null ? null : properties.getHeaders();
-    return propagator.open(extract(properties), DeathFacts.mdcFields(headers));
+    return open(properties, DeliveryFacts.mdcFields(headers));
+  }
+
+  /** Opens the message's correlation with {@code mdcFields}, warnings included. */
+  CorrelationScope open(AMQP.BasicProperties properties, String... mdcFields) {
+    Map<String, Object> headers = properties == null ? null : properties.getHeaders();
+    return propagator.open(
+        new AmqpHeaders(headers), AmqpHeaders.GETTER, fallbackId(properties), mdcFields);
+  }
+
+  private String fallbackId(AMQP.BasicProperties properties) {
+    return readCorrelationIdProperty && properties != null ? properties.getCorrelationId() : null;
   }
 
   /** The correlation a message carries (a fresh root when it carries none, or an invalid one). */
   public Correlation extract(AMQP.BasicProperties properties) {
     AmqpHeaders headers = new AmqpHeaders(properties == null ? null : properties.getHeaders());
-    String fallback =
-        readCorrelationIdProperty && properties != null ? properties.getCorrelationId() : null;
-    return propagator.extract(headers, AmqpHeaders.GETTER, fallback);
+    return propagator.extract(headers, AmqpHeaders.GETTER, fallbackId(properties));
+  }
+
+  /**
+   * amqp-client's exception handler {@code delegate}, made to log a consumer's failure under the
+   * failed delivery's correlation: its {@code handleConsumerException} runs inside {@link
+   * io.baton.Baton#openFailed(Throwable)}; every other method is delegated as it is.
+   *
+   * <pre>{@code
+   * factory.setExceptionHandler(rabbit.exceptionHandler(factory.getExceptionHandler()));
+   * }</pre>
+   */
+  public ExceptionHandler exceptionHandler(ExceptionHandler delegate) {
+    Objects.requireNonNull(delegate, "delegate");
+    if (delegate instanceof CorrelatingExceptionHandler) {
+      return delegate;
+    }
+    return new CorrelatingExceptionHandler(delegate);
   }
 
   /**
@@ -129,6 +164,11 @@ public final class RabbitCorrelation {
     return propagator;
   }
 
+  /** How failures of the user's code are logged. */
+  FailureLog failureLog() {
+    return failureLog;
+  }
+
   /**
    * Properties for publishing: a copy with the correlation headers written, or {@code
    * properties} itself when it already carries a valid ID. Never mutates its argument.
@@ -147,6 +187,7 @@ public final class RabbitCorrelation {
   public static final class Builder {
     private CorrelationPropagator propagator = CorrelationPropagator.create();
     private boolean readCorrelationIdProperty;
+    private FailureLog failureLog = FailureLog.defaults();
 
     private Builder() {}
 
@@ -163,6 +204,18 @@ public final class RabbitCorrelation {
      */
     public Builder readCorrelationIdProperty(boolean read) {
       this.readCorrelationIdProperty = read;
+      return this;
+    }
+
+    /**
+     * How a failure of the code Baton runs for a delivery (a consumer, a deliver callback, a
+     * retried handler) is logged: one line with the stack trace on logger {@code
+     * io.baton.rabbitmq}, under the delivery's correlation, before the exception leaves its scope.
+     * Default {@link FailureLog#defaults()} (ERROR); {@link FailureLog#off()} when your handlers
+     * log their own failures.
+     */
+    public Builder failureLog(FailureLog failureLog) {
+      this.failureLog = Objects.requireNonNull(failureLog, "failureLog");
       return this;
     }
 

@@ -8,7 +8,6 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DeliverCallback;
 import com.rabbitmq.client.Delivery;
-import io.baton.Correlation;
 import io.baton.CorrelationScope;
 import java.io.IOException;
 import java.util.HashMap;
@@ -44,10 +43,9 @@ final class RetryingDeliverCallback implements DeliverCallback {
     AMQP.BasicProperties properties = delivery.getProperties();
     Map<String, Object> headers = properties == null ? null : properties.getHeaders();
     int attempt = previousAttempts(headers) + 1;
-    Correlation correlation = rabbit.extract(properties);
-    String[] fields = withAttempt(DeathFacts.mdcFields(headers), attempt);
+    String[] fields = withAttempt(DeliveryFacts.mdcFields(headers), attempt);
     long tag = delivery.getEnvelope().getDeliveryTag();
-    try (CorrelationScope scope = rabbit.propagator().open(correlation, fields)) {
+    try (CorrelationScope scope = rabbit.open(properties, fields)) {
       Exception failure = null;
       try {
         handler.handle(delivery);
@@ -62,7 +60,8 @@ final class RetryingDeliverCallback implements DeliverCallback {
         return;
       }
       String target = attempt < policy.maxAttempts() ? policy.retryQueue() : policy.parkingQueue();
-      LOG.warn("Attempt {} of {} failed; sending the message to {}", attempt, policy.maxAttempts(), target, failure);
+      rabbit.failureLog().log(CorrelatingConsumer.LOG, failure,
+          "Attempt {} of {} failed; sending the message to {}", attempt, policy.maxAttempts(), target);
       republish(delivery, headers, attempt, failure, target, tag);
     }
   }

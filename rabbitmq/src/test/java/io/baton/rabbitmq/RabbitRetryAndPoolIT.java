@@ -115,6 +115,11 @@ class RabbitRetryAndPoolIT {
         .containsExactly("sending mail, attempt 1", "sending mail, attempt 2", "sending mail, attempt 3");
     assertThat(attempts).extracting(CapturedLine::correlationId).containsOnly(order.id());
     assertThat(attempts.get(2).mdc()).containsEntry("death_reason", "expired").containsEntry("death_count", "2");
+    List<CapturedLine> failures = logs.lines(l -> l.logger().equals("io.baton.rabbitmq")
+        && l.throwable() instanceof IllegalStateException);
+    assertThat(failures).extracting(CapturedLine::correlationId).containsExactly(order.id(), order.id(), order.id());
+    assertThat(failures).extracting(l -> l.mdc().get("retry_attempt")).containsExactly("1", "2", "3");
+    assertThat(failures).extracting(CapturedLine::level).containsOnly("ERROR");
     CapturedLine parkedLine = logs.withMessage("parked").get(0);
     assertThat(parkedLine.correlationId()).isEqualTo(order.id());
   }
