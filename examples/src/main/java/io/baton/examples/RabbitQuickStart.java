@@ -6,7 +6,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import io.baton.CorrelationScope;
 import io.baton.FailureLog;
 import io.baton.rabbitmq.RabbitCorrelation;
-import io.baton.rabbitmq.RetryPolicy;
+import io.baton.rabbitmq.RabbitRetryPolicy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -49,12 +49,17 @@ public final class RabbitQuickStart {
         tag -> {});
   }
 
-  /** Retry three times, 5 s apart, then park. */
+  /** Two attempts in place, then three trips through email.retry 30 s apart, then park. */
   public static void retries(Channel channel, RabbitCorrelation rabbit) throws Exception {
-    RetryPolicy policy = RetryPolicy.forQueue("email").maxAttempts(3).build();
-    policy.declareTopology(channel, Duration.ofSeconds(5));   // email.retry, email.parking
+    RabbitRetryPolicy policy = RabbitRetryPolicy.newBuilder()
+        .queue("email")
+        .attempts(2).backoff(Duration.ofMillis(500))       // in place, same delivery
+        .retryHops(3).retryDelay(Duration.ofSeconds(30))   // then through email.retry
+        .build();                                          // then email.parking
+    policy.declareTopology(channel);                       // email.retry and email.parking, first
+    channel.basicQos(10);
     channel.basicConsume("email", false,
-        rabbit.retrying(channel, delivery -> Smtp.send(delivery.getBody()), policy), tag -> {});
+        rabbit.retrying(delivery -> Smtp.send(delivery.getBody()), channel, policy), tag -> {});
   }
 
   /** amqp-client's own line about a failed consumer carries the delivery's ID too. */

@@ -11,6 +11,8 @@ import io.baton.Correlation;
 import io.baton.CorrelationPropagator;
 import io.baton.CorrelationScope;
 import io.baton.FailureLog;
+import io.baton.MessageHandler;
+import java.io.IOException;
 import java.util.Map;
 import java.util.Objects;
 
@@ -146,16 +148,37 @@ public final class RabbitCorrelation {
 
   /**
    * A deliver callback for worker services (consume with {@code autoAck=false}): each delivery is
-   * handled inside its correlation, with {@code retry_attempt} in the MDC, and acknowledged; when
-   * the handler throws, the message is republished, with the same body, properties and headers
-   * (so the same ID) and one {@code baton_attempts} header, to the retry queue, or after the last
-   * attempt to the parking queue. See {@link RetryPolicy} for the topology.
+   * handled inside its correlation, with {@code retry_attempt} in the MDC, and acknowledged after
+   * the handler returned. When the handler throws it is tried again in place ({@link
+   * RabbitRetryPolicy.Builder#attempts}, with {@link RabbitRetryPolicy.Builder#backoff} between),
+   * then the message is republished, with the same body, properties and headers (so the same ID)
+   * plus the {@code baton_*} diagnostic headers, to the retry queue, or after the last hop to the
+   * parking queue, and acknowledged once the broker confirmed the copy is on that queue. A
+   * republish that fails (no such queue, refused, not confirmed in time, connection lost) and an
+   * interrupt leave the delivery requeued, never acknowledged: nothing is lost, and the consuming
+   * channel stays open.
+   *
+   * <pre>{@code
+   * RabbitRetryPolicy policy = RabbitRetryPolicy.newBuilder().queue("email").retryHops(3).build();
+   * policy.declareTopology(channel);
+   * channel.basicConsume("email", false, rabbit.retrying(delivery -> send(delivery), channel, policy),
+   *     tag -> {});
+   * }</pre>
+   *
+   * <p>Republishes go through a confirm-mode channel the callback opens on {@code channel}'s
+   * connection (closed with it); acknowledgements go through {@code channel}, which must be the
+   * one the callback consumes on.
+   *
+   * @throws IllegalStateException when the retry queue (with {@code retryHops > 0}) or the parking
+   *     queue does not exist
+   * @throws IOException when the broker cannot be asked
    */
-  public DeliverCallback retrying(Channel channel, DeliveryHandler handler, RetryPolicy policy) {
-    return new RetryingDeliverCallback(
+  public DeliverCallback retrying(
+      MessageHandler<Delivery> handler, Channel channel, RabbitRetryPolicy policy) throws IOException {
+    return RetryingDeliverCallback.create(
         this,
-        Objects.requireNonNull(channel, "channel"),
         Objects.requireNonNull(handler, "handler"),
+        Objects.requireNonNull(channel, "channel"),
         Objects.requireNonNull(policy, "policy"));
   }
 
