@@ -312,6 +312,33 @@ class RabbitFailureIT {
   }
 
   @Test
+  void warning_about_a_retried_delivery_carries_the_id_it_is_handled_with_and_retry_attempt()
+      throws Exception {
+    RabbitCorrelation rabbit = RabbitCorrelation.create();
+    Connection connection = connect(RabbitBroker.factory());
+    Channel raw = connection.createChannel();
+    Channel channel = rabbit.channel(connection.createChannel());
+    String work = queue(raw, null);
+    RabbitRetryPolicy policy = RabbitRetryPolicy.newBuilder().queue(work).build();
+    queues.add(policy.retryQueue());
+    queues.add(policy.parkingQueue());
+    policy.declareTopology(raw);
+    BlockingQueue<String> handled = new LinkedBlockingQueue<>();
+    channel.basicConsume(work, false, rabbit.retrying(delivery -> {
+      log.info("retried mail");
+      handled.add(String.valueOf(MDC.get("correlation_id")));
+    }, channel, policy), tag -> {});
+
+    raw.basicPublish("", work, new AMQP.BasicProperties.Builder()
+        .headers(Map.of("correlation_id", List.of("a table"))).build(), new byte[0]);
+    String id = handled.poll(30, TimeUnit.SECONDS);
+
+    CapturedLine warning = logs.withMessage("Replaced invalid correlation_id").get(0);
+    assertThat(warning.correlationId()).isEqualTo(id).isEqualTo(logs.withMessage("retried mail").get(0).correlationId());
+    assertThat(warning.mdc()).containsEntry("retry_attempt", "1");
+  }
+
+  @Test
   void quorum_queue_redelivery_puts_delivery_count_in_the_mdc() throws Exception {
     RabbitCorrelation rabbit = RabbitCorrelation.create();
     Connection connection = connect(RabbitBroker.factory());
