@@ -62,6 +62,7 @@ final class RetryingDeliverCallback implements DeliverCallback {
   private final Set<String> returned = ConcurrentHashMap.newKeySet();
   private final Object publishing = new Object();
   private Channel publisher; // guarded by publishing
+  private int publisherNumber; // guarded by publishing; reclaimed after a connection recovery
 
   private RetryingDeliverCallback(
       RabbitCorrelation rabbit, MessageHandler<Delivery> handler, Channel channel, RabbitRetryPolicy policy) {
@@ -81,6 +82,9 @@ final class RetryingDeliverCallback implements DeliverCallback {
       callback.requireQueue(policy.retryQueue(), "retry");
     }
     callback.requireQueue(policy.parkingQueue(), "parking");
+    synchronized (callback.publishing) {
+      callback.publisher(); // opened now, on a healthy connection, not in a recovery's midst
+    }
     return callback;
   }
 
@@ -259,13 +263,23 @@ final class RetryingDeliverCallback implements DeliverCallback {
     return copy;
   }
 
-  /** This callback's confirm-mode channel, opened on first use and again after it was lost. */
+  /**
+   * This callback's confirm-mode channel, opened again after it was lost. It is opened on the
+   * connection the consuming channel runs on now (with automatic recovery, the one recovery put
+   * in place), so it is not itself recovered: a new one is opened on first use after a recovery,
+   * under the channel number it had, which no recovered channel can hold, so that it never takes
+   * the number of a channel recovery has yet to reopen.
+   */
   private Channel publisher() throws IOException {
     if (publisher != null && publisher.isOpen()) {
       return publisher;
     }
     discardPublisher();
-    Channel created = connection().createChannel();
+    Connection connection = connection();
+    Channel created = publisherNumber > 0 ? connection.createChannel(publisherNumber) : null;
+    if (created == null) {
+      created = connection.createChannel();
+    }
     if (created == null) {
       throw new IOException("No channel available for republishing");
     }
@@ -278,6 +292,7 @@ final class RetryingDeliverCallback implements DeliverCallback {
         returned.add(id);
       }
     });
+    publisherNumber = created.getChannelNumber();
     publisher = rabbit.channel(created);
     return publisher;
   }
