@@ -8,8 +8,9 @@ import java.util.Map;
  * What the broker says about a delivery, for the MDC. For a dead-lettered message: {@code
  * death_count}, {@code death_reason}, {@code death_queue}, from the {@code x-death} table
  * (RabbitMQ 3.x and 4.x; the newest death first), falling back to {@code x-last-death-*} / {@code
- * x-first-death-*}. On a quorum queue: {@code delivery_count}, from {@code x-delivery-count} (the
- * broker sets it on redelivery, as JMS's {@code JMSXDeliveryCount}). Anything of an unexpected
+ * x-first-death-*}. On a quorum queue: {@code delivery_count}, the delivery's number as JMS's {@code
+ * JMSXDeliveryCount} counts it (2 on the first redelivery), from {@code x-delivery-count}, which
+ * counts the earlier deliveries and is absent on the first. Anything of an unexpected
  * shape is ignored; core makes the values printable and bounded when it puts them in the MDC,
  * since a publisher can forge these headers.
  */
@@ -34,7 +35,8 @@ final class DeliveryFacts {
     }
     String[] all = Arrays.copyOf(deaths, deaths.length + 2);
     all[deaths.length] = DELIVERY_COUNT_KEY;
-    all[deaths.length + 1] = String.valueOf(((Number) deliveryCount).longValue());
+    long earlier = Math.max(0, ((Number) deliveryCount).longValue());
+    all[deaths.length + 1] = String.valueOf(earlier == Long.MAX_VALUE ? earlier : earlier + 1);
     return all;
   }
 

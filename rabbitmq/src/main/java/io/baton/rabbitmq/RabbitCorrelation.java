@@ -93,8 +93,8 @@ public final class RabbitCorrelation {
   /**
    * Opens the delivery's correlation for its handling: {@code correlation_id}, {@code
    * parent_correlation_id}, for a dead-lettered message {@code death_count}, {@code death_reason}
-   * and {@code death_queue}, and on a quorum queue {@code delivery_count} (from {@code
-   * x-delivery-count}) in the MDC. A warning about the message's IDs (a value of the wrong type, an
+   * and {@code death_queue}, and on a quorum queue's redelivery {@code delivery_count}
+   * ({@code x-delivery-count} + 1, as JMS counts) in the MDC. A warning about the message's IDs (a value of the wrong type, an
    * invalid one) is logged under the correlation it is then handled with, with the same fields.
    */
   public CorrelationScope open(Delivery delivery) {
