@@ -231,6 +231,47 @@ class RabbitRetryFaultsIT {
     assertNothingLostAndEveryLineInItsTrail();
   }
 
+  /** Suspends or resumes the queue's process on the broker: a publish to it is then never confirmed. */
+  private static void queueProcess(String queue, String action) throws Exception {
+    RabbitCtl.run("eval", "{ok, Q} = rabbit_amqqueue:lookup(rabbit_misc:r(<<\"/\">>, queue, <<\""
+        + queue + "\">>)), sys:" + action + "(amqqueue:get_pid(Q)), ok.");
+  }
+
+  @Test
+  void a_confirm_that_never_comes_times_out_requeues_and_the_consumer_keeps_consuming()
+      throws Exception {
+    Channel channel = setUp(0, true);
+    policy = RabbitRetryPolicy.newBuilder().queue(work).retryHops(0)
+        .confirmTimeout(Duration.ofMillis(500)).build();
+    channel.basicConsume(work, false, rabbit.retrying(delivery -> {
+      log.info("attempt {} of {}", MDC.get("retry_attempt"), body(delivery));
+      if (body(delivery).equals("poison")) {
+        throw new IllegalStateException("smtp down");
+      }
+      handled.add(body(delivery));
+    }, channel, policy), tag -> {});
+
+    queueProcess(policy.parkingQueue(), "suspend");
+    try {
+      publish(channel, "poison");
+      for (int i = 0; i < 3; i++) {
+        publish(channel, "ok-" + i);
+      }
+      await("a confirm timeout", () -> !logs.withMessage("No confirm from the broker").isEmpty());
+      await("the others handled", () -> handled.size() == 3);
+      await("the poison redelivered", () -> logs.withMessage("attempt 1 of poison").size() >= 2);
+    } finally {
+      queueProcess(policy.parkingQueue(), "resume");
+    }
+
+    CapturedLine timeout = logs.withMessage("No confirm from the broker").get(0);
+    assertThat(timeout.correlationId()).isEqualTo(sent.get("poison"));
+    assertThat(channel.isOpen()).as("a timeout never closes the consuming channel").isTrue();
+    consumeParking(channel);
+    await("the poison parked", () -> parked.contains("poison"));
+    assertNothingLostAndEveryLineInItsTrail();
+  }
+
   @Test
   void the_broker_closing_every_connection_mid_retry_loses_nothing_and_consuming_resumes()
       throws Exception {
