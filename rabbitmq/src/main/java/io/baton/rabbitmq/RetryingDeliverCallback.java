@@ -222,6 +222,7 @@ final class RetryingDeliverCallback implements DeliverCallback {
           LOG.error("The broker refused the message for {} (nack); requeueing it", target);
           return false;
         }
+        LOG.info("Republished the message to {} (confirmed); acknowledging it", target);
         return true;
       } catch (TimeoutException e) {
         LOG.error("No confirm from the broker for {} within {}; requeueing the message", target,
