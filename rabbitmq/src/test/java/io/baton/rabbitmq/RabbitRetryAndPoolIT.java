@@ -126,6 +126,10 @@ class RabbitRetryAndPoolIT {
     assertThat(failures).extracting(CapturedLine::correlationId).containsExactly(order.id(), order.id(), order.id());
     assertThat(failures).extracting(l -> l.mdc().get("retry_attempt")).containsExactly("1", "2", "3");
     assertThat(failures).extracting(CapturedLine::level).containsOnly("ERROR");
+    assertThat(failures.get(2).mdc()).as("the failure line has the delivery's death facts")
+        .containsEntry("death_reason", "expired").containsEntry("death_count", "2");
+    assertThat(logs.withMessage("Republished the message to")).extracting(CapturedLine::correlationId)
+        .containsExactly(order.id(), order.id(), order.id());
     CapturedLine parkedLine = logs.withMessage("parked").get(0);
     assertThat(parkedLine.correlationId()).isEqualTo(order.id());
   }
