@@ -4,13 +4,15 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.baton.CorrelationScope;
+import io.baton.FailureLog;
 import io.baton.rabbitmq.RabbitCorrelation;
-import io.baton.rabbitmq.RetryPolicy;
+import io.baton.rabbitmq.RabbitRetryPolicy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /** The README's RabbitMQ quick start: wrap the channel, consume, dead letters, retries. */
 public final class RabbitQuickStart {
@@ -47,12 +49,28 @@ public final class RabbitQuickStart {
         tag -> {});
   }
 
-  /** Retry three times, 5 s apart, then park. */
+  /** Two attempts in place, then three trips through email.retry 30 s apart, then park. */
   public static void retries(Channel channel, RabbitCorrelation rabbit) throws Exception {
-    RetryPolicy policy = RetryPolicy.forQueue("email").maxAttempts(3).build();
-    policy.declareTopology(channel, Duration.ofSeconds(5));   // email.retry, email.parking
+    RabbitRetryPolicy policy = RabbitRetryPolicy.newBuilder()
+        .queue("email")
+        .attempts(2).backoff(Duration.ofMillis(500))       // in place, same delivery
+        .retryHops(3).retryDelay(Duration.ofSeconds(30))   // then through email.retry
+        .build();                                          // then email.parking
+    policy.declareTopology(channel);                       // email.retry and email.parking, first
+    channel.basicQos(10);
     channel.basicConsume("email", false,
-        rabbit.retrying(channel, delivery -> Smtp.send(delivery.getBody()), policy), tag -> {});
+        rabbit.retrying(delivery -> Smtp.send(delivery.getBody()), channel, policy), tag -> {});
+  }
+
+  /** amqp-client's own line about a failed consumer carries the delivery's ID too. */
+  public static Connection failures(ConnectionFactory factory, RabbitCorrelation rabbit) throws Exception {
+    factory.setExceptionHandler(rabbit.exceptionHandler(factory.getExceptionHandler()));
+    return factory.newConnection();
+  }
+
+  /** Baton's failure line at WARN instead of ERROR, or off when handlers log their own. */
+  public static RabbitCorrelation quieterFailures() {
+    return RabbitCorrelation.newBuilder().failureLog(FailureLog.at(Level.WARN)).build();
   }
 
   /** basicGet and manual handling. */

@@ -4,11 +4,20 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Consumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
+import io.baton.Baton;
 import io.baton.CorrelationScope;
 import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Runs each delivery inside the message's correlation; delegates everything else. */
+/**
+ * Runs each delivery inside the message's correlation, and logs a failure of the delegate there
+ * before it leaves (rethrown unchanged, for the connection's exception handler); delegates
+ * everything else.
+ */
 final class CorrelatingConsumer implements Consumer {
+
+  static final Logger LOG = LoggerFactory.getLogger("io.baton.rabbitmq");
 
   private final Consumer delegate;
   private final RabbitCorrelation rabbit;
@@ -28,8 +37,22 @@ final class CorrelatingConsumer implements Consumer {
       String consumerTag, Envelope envelope, AMQP.BasicProperties properties, byte[] body)
       throws IOException {
     try (CorrelationScope scope = rabbit.open(properties)) {
-      delegate.handleDelivery(consumerTag, envelope, properties, body);
+      try {
+        delegate.handleDelivery(consumerTag, envelope, properties, body);
+      } catch (IOException | RuntimeException | Error e) {
+        logFailure(rabbit, e, consumerTag, envelope);
+        throw e;
+      }
     }
+  }
+
+  /** The failure line, inside the delivery's scope; names from the message made printable. */
+  static void logFailure(RabbitCorrelation rabbit, Throwable failure, String consumerTag, Envelope envelope) {
+    rabbit.failureLog().log(LOG, failure,
+        "Consumer {} failed on a delivery from exchange '{}' with routing key '{}'",
+        Baton.printable(consumerTag),
+        envelope == null ? null : Baton.printable(envelope.getExchange()),
+        envelope == null ? null : Baton.printable(envelope.getRoutingKey()));
   }
 
   @Override

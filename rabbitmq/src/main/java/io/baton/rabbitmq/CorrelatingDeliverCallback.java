@@ -5,6 +5,10 @@ import com.rabbitmq.client.Delivery;
 import io.baton.CorrelationScope;
 import java.io.IOException;
 
+/**
+ * Runs each delivery inside the message's correlation, and logs a failure of the delegate there
+ * before it leaves (rethrown unchanged).
+ */
 final class CorrelatingDeliverCallback implements DeliverCallback {
 
   private final DeliverCallback delegate;
@@ -18,7 +22,12 @@ final class CorrelatingDeliverCallback implements DeliverCallback {
   @Override
   public void handle(String consumerTag, Delivery delivery) throws IOException {
     try (CorrelationScope scope = rabbit.open(delivery)) {
-      delegate.handle(consumerTag, delivery);
+      try {
+        delegate.handle(consumerTag, delivery);
+      } catch (IOException | RuntimeException | Error e) {
+        CorrelatingConsumer.logFailure(rabbit, e, consumerTag, delivery.getEnvelope());
+        throw e;
+      }
     }
   }
 }

@@ -5,10 +5,14 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Consumer;
 import com.rabbitmq.client.DeliverCallback;
 import com.rabbitmq.client.Delivery;
+import com.rabbitmq.client.ExceptionHandler;
 import com.rabbitmq.client.GetResponse;
 import io.baton.Correlation;
 import io.baton.CorrelationPropagator;
 import io.baton.CorrelationScope;
+import io.baton.FailureLog;
+import io.baton.MessageHandler;
+import java.io.IOException;
 import java.util.Map;
 import java.util.Objects;
 
@@ -31,10 +35,12 @@ public final class RabbitCorrelation {
 
   private final CorrelationPropagator propagator;
   private final boolean readCorrelationIdProperty;
+  private final FailureLog failureLog;
 
   private RabbitCorrelation(Builder builder) {
     this.propagator = builder.propagator;
     this.readCorrelationIdProperty = builder.readCorrelationIdProperty;
+    this.failureLog = builder.failureLog;
   }
 
   /** With the default {@link CorrelationPropagator}. */
@@ -42,7 +48,10 @@ public final class RabbitCorrelation {
     return new Builder().build();
   }
 
-  /** A builder, to choose header names, aliases, MDC keys, the ID generator or the fallback. */
+  /**
+   * A builder, to choose header names, aliases, MDC keys, the ID generator, the fallback or how
+   * failures are logged.
+   */
   public static Builder newBuilder() {
     return new Builder();
   }
@@ -83,8 +92,10 @@ public final class RabbitCorrelation {
 
   /**
    * Opens the delivery's correlation for its handling: {@code correlation_id}, {@code
-   * parent_correlation_id} and, for a dead-lettered message, {@code death_count}, {@code
-   * death_reason} and {@code death_queue} in the MDC.
+   * parent_correlation_id}, for a dead-lettered message {@code death_count}, {@code death_reason}
+   * and {@code death_queue}, and on a quorum queue's redelivery {@code delivery_count}
+   * ({@code x-delivery-count} + 1, as JMS counts) in the MDC. A warning about the message's IDs (a value of the wrong type, an
+   * invalid one) is logged under the correlation it is then handled with, with the same fields.
    */
   public CorrelationScope open(Delivery delivery) {
     return open(delivery.getProperties());
@@ -98,35 +109,87 @@ public final class RabbitCorrelation {
   /** Like {@link #open(Delivery)}, from the message's properties (null counts as no headers). */
   public CorrelationScope open(AMQP.BasicProperties properties) {
     Map<String, Object> headers = properties == null ? null : properties.getHeaders();
-    return propagator.open(extract(properties), DeathFacts.mdcFields(headers));
+    return open(properties, DeliveryFacts.mdcFields(headers));
+  }
+
+  /** Opens the message's correlation with {@code mdcFields}, warnings included. */
+  CorrelationScope open(AMQP.BasicProperties properties, String... mdcFields) {
+    Map<String, Object> headers = properties == null ? null : properties.getHeaders();
+    return propagator.open(
+        new AmqpHeaders(headers), AmqpHeaders.GETTER, fallbackId(properties), mdcFields);
+  }
+
+  private String fallbackId(AMQP.BasicProperties properties) {
+    return readCorrelationIdProperty && properties != null ? properties.getCorrelationId() : null;
   }
 
   /** The correlation a message carries (a fresh root when it carries none, or an invalid one). */
   public Correlation extract(AMQP.BasicProperties properties) {
     AmqpHeaders headers = new AmqpHeaders(properties == null ? null : properties.getHeaders());
-    String fallback =
-        readCorrelationIdProperty && properties != null ? properties.getCorrelationId() : null;
-    return propagator.extract(headers, AmqpHeaders.GETTER, fallback);
+    return propagator.extract(headers, AmqpHeaders.GETTER, fallbackId(properties));
+  }
+
+  /**
+   * amqp-client's exception handler {@code delegate}, made to log a consumer's failure under the
+   * failed delivery's correlation: its {@code handleConsumerException} runs inside {@link
+   * io.baton.Baton#openFailed(Throwable)}; every other method is delegated as it is.
+   *
+   * <pre>{@code
+   * factory.setExceptionHandler(rabbit.exceptionHandler(factory.getExceptionHandler()));
+   * }</pre>
+   */
+  public ExceptionHandler exceptionHandler(ExceptionHandler delegate) {
+    Objects.requireNonNull(delegate, "delegate");
+    if (delegate instanceof CorrelatingExceptionHandler) {
+      return delegate;
+    }
+    return new CorrelatingExceptionHandler(delegate);
   }
 
   /**
    * A deliver callback for worker services (consume with {@code autoAck=false}): each delivery is
-   * handled inside its correlation, with {@code retry_attempt} in the MDC, and acknowledged; when
-   * the handler throws, the message is republished, with the same body, properties and headers
-   * (so the same ID) and one {@code baton_attempts} header, to the retry queue, or after the last
-   * attempt to the parking queue. See {@link RetryPolicy} for the topology.
+   * handled inside its correlation, with {@code retry_attempt} in the MDC, and acknowledged after
+   * the handler returned. When the handler throws it is tried again in place ({@link
+   * RabbitRetryPolicy.Builder#attempts}, with {@link RabbitRetryPolicy.Builder#backoff} between),
+   * then the message is republished, with the same body, properties and headers (so the same ID)
+   * plus the {@code baton_*} diagnostic headers, to the retry queue, or after the last hop to the
+   * parking queue, and acknowledged once the broker confirmed the copy is on that queue. A
+   * republish that fails (no such queue, refused, not confirmed in time, connection lost) and an
+   * interrupt leave the delivery requeued, never acknowledged: nothing is lost, and the consuming
+   * channel stays open.
+   *
+   * <pre>{@code
+   * RabbitRetryPolicy policy = RabbitRetryPolicy.newBuilder().queue("email").retryHops(3).build();
+   * policy.declareTopology(channel);
+   * channel.basicConsume("email", false, rabbit.retrying(delivery -> send(delivery), channel, policy),
+   *     tag -> {});
+   * }</pre>
+   *
+   * <p>Republishes go through a confirm-mode channel the callback opens on {@code channel}'s
+   * connection (closed with it); acknowledgements go through {@code channel}, which must be the
+   * one the callback consumes on.
+   *
+   * @throws IllegalStateException when the retry queue (with {@code retryHops > 0}) or the parking
+   *     queue does not exist
+   * @throws IOException when the broker cannot be asked
    */
-  public DeliverCallback retrying(Channel channel, DeliveryHandler handler, RetryPolicy policy) {
-    return new RetryingDeliverCallback(
+  public DeliverCallback retrying(
+      MessageHandler<Delivery> handler, Channel channel, RabbitRetryPolicy policy) throws IOException {
+    return RetryingDeliverCallback.create(
         this,
-        Objects.requireNonNull(channel, "channel"),
         Objects.requireNonNull(handler, "handler"),
+        Objects.requireNonNull(channel, "channel"),
         Objects.requireNonNull(policy, "policy"));
   }
 
   /** The correlation this instance applies. */
   public CorrelationPropagator propagator() {
     return propagator;
+  }
+
+  /** How failures of the user's code are logged. */
+  FailureLog failureLog() {
+    return failureLog;
   }
 
   /**
@@ -147,6 +210,7 @@ public final class RabbitCorrelation {
   public static final class Builder {
     private CorrelationPropagator propagator = CorrelationPropagator.create();
     private boolean readCorrelationIdProperty;
+    private FailureLog failureLog = FailureLog.defaults();
 
     private Builder() {}
 
@@ -163,6 +227,18 @@ public final class RabbitCorrelation {
      */
     public Builder readCorrelationIdProperty(boolean read) {
       this.readCorrelationIdProperty = read;
+      return this;
+    }
+
+    /**
+     * How a failure of the code Baton runs for a delivery (a consumer, a deliver callback, a
+     * retried handler) is logged: one line with the stack trace on logger {@code
+     * io.baton.rabbitmq}, under the delivery's correlation, before the exception leaves its scope.
+     * Default {@link FailureLog#defaults()} (ERROR); {@link FailureLog#off()} when your handlers
+     * log their own failures.
+     */
+    public Builder failureLog(FailureLog failureLog) {
+      this.failureLog = Objects.requireNonNull(failureLog, "failureLog");
       return this;
     }
 

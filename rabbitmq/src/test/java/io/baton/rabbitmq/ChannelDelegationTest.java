@@ -18,7 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every method of {@code Channel} and {@code Consumer} reaches the wrapped object. */
+/** Every method of {@code Channel}, {@code Consumer} and {@code ExceptionHandler} reaches the wrapped object. */
 class ChannelDelegationTest {
 
   private static final RabbitCorrelation rabbit = RabbitCorrelation.create();
@@ -31,6 +31,10 @@ class ChannelDelegationTest {
 
   static Stream<Method> consumerMethods() {
     return Delegation.methods(Consumer.class);
+  }
+
+  static Stream<Method> exceptionHandlerMethods() {
+    return Delegation.methods(com.rabbitmq.client.ExceptionHandler.class);
   }
 
   /** What the channel wrapper replaces: handlers by correlating ones, properties by a copy. */
@@ -55,6 +59,20 @@ class ChannelDelegationTest {
   void consumer_wrapper_delegates_with_the_same_arguments(Method method) throws Exception {
     List<Delegation.Call> calls = new ArrayList<>();
     Consumer wrapped = rabbit.consumer(recordingCalls(Consumer.class, calls, type -> null));
+    Object[] args = arguments(method, ARGUMENTS);
+
+    method.invoke(wrapped, args);
+
+    assertThat(calls).hasSize(1);
+    Delegation.assertForwarded(calls.get(0), method, args, Set.of());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("exceptionHandlerMethods")
+  void exception_handler_wrapper_delegates_with_the_same_arguments(Method method) throws Exception {
+    List<Delegation.Call> calls = new ArrayList<>();
+    com.rabbitmq.client.ExceptionHandler wrapped = rabbit.exceptionHandler(
+        recordingCalls(com.rabbitmq.client.ExceptionHandler.class, calls, type -> null));
     Object[] args = arguments(method, ARGUMENTS);
 
     method.invoke(wrapped, args);

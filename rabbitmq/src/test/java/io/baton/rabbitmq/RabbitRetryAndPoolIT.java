@@ -84,14 +84,15 @@ class RabbitRetryAndPoolIT {
     String work = name("work");
     queues.add(work + ".retry");
     queues.add(work + ".parking");
-    RetryPolicy policy = RetryPolicy.forQueue(work).maxAttempts(3).build();
+    RabbitRetryPolicy policy = RabbitRetryPolicy.newBuilder().queue(work).retryHops(2)
+        .retryDelay(Duration.ofMillis(200)).build();
     channel.queueDeclare(work, false, false, false, null);
-    policy.declareTopology(channel, Duration.ofMillis(200));
+    policy.declareTopology(channel);
 
-    channel.basicConsume(work, false, rabbit.retrying(channel, delivery -> {
+    channel.basicConsume(work, false, rabbit.retrying(delivery -> {
       log.info("sending mail, attempt {}", MDC.get("retry_attempt"));
       throw new IllegalStateException("smtp down");
-    }, policy), tag -> {});
+    }, channel, policy), tag -> {});
     BlockingQueue<Delivery> parked = new LinkedBlockingQueue<>();
     channel.basicConsume(policy.parkingQueue(), true, (tag, delivery) -> {
       log.info("parked");
@@ -108,13 +109,27 @@ class RabbitRetryAndPoolIT {
     assertThat(new String(delivery.getBody(), StandardCharsets.UTF_8)).isEqualTo("mail");
     Map<String, Object> headers = delivery.getProperties().getHeaders();
     assertThat(headers.get("correlation_id").toString()).isEqualTo(order.id());
-    assertThat(headers.get(RetryPolicy.ATTEMPTS_HEADER).toString()).isEqualTo("3");
-    assertThat(headers.keySet().stream().filter(k -> k.equalsIgnoreCase(RetryPolicy.ATTEMPTS_HEADER))).hasSize(1);
+    assertThat(headers.get(RabbitRetryPolicy.ATTEMPTS_HEADER).toString()).isEqualTo("3");
+    assertThat(headers.get(RabbitRetryPolicy.RETRY_HOPS_HEADER).toString()).isEqualTo("2");
+    assertThat(headers.get(RabbitRetryPolicy.ORIGINAL_QUEUE_HEADER).toString()).isEqualTo(work);
+    assertThat(headers.get(RabbitRetryPolicy.EXCEPTION_CLASS_HEADER).toString())
+        .isEqualTo(IllegalStateException.class.getName());
+    assertThat(headers.get(RabbitRetryPolicy.EXCEPTION_MESSAGE_HEADER).toString()).isEqualTo("smtp down");
+    assertThat(headers.keySet().stream().filter(k -> k.equalsIgnoreCase(RabbitRetryPolicy.ATTEMPTS_HEADER))).hasSize(1);
     List<CapturedLine> attempts = logs.withMessage("sending mail, attempt");
     assertThat(attempts).extracting(CapturedLine::message)
         .containsExactly("sending mail, attempt 1", "sending mail, attempt 2", "sending mail, attempt 3");
     assertThat(attempts).extracting(CapturedLine::correlationId).containsOnly(order.id());
     assertThat(attempts.get(2).mdc()).containsEntry("death_reason", "expired").containsEntry("death_count", "2");
+    List<CapturedLine> failures = logs.lines(l -> l.logger().equals("io.baton.rabbitmq")
+        && l.throwable() instanceof IllegalStateException);
+    assertThat(failures).extracting(CapturedLine::correlationId).containsExactly(order.id(), order.id(), order.id());
+    assertThat(failures).extracting(l -> l.mdc().get("retry_attempt")).containsExactly("1", "2", "3");
+    assertThat(failures).extracting(CapturedLine::level).containsOnly("ERROR");
+    assertThat(failures.get(2).mdc()).as("the failure line has the delivery's death facts")
+        .containsEntry("death_reason", "expired").containsEntry("death_count", "2");
+    assertThat(logs.withMessage("Republished the message to")).extracting(CapturedLine::correlationId)
+        .containsExactly(order.id(), order.id(), order.id());
     CapturedLine parkedLine = logs.withMessage("parked").get(0);
     assertThat(parkedLine.correlationId()).isEqualTo(order.id());
   }
