@@ -51,8 +51,8 @@ final class DeliveryFacts {
         Map<?, ?> death = (Map<?, ?>) newest;
         Object n = death.get("count");
         count = n instanceof Number ? String.valueOf(((Number) n).longValue()) : null;
-        reason = AmqpHeaders.asText(death.get("reason"));
-        queue = AmqpHeaders.asText(death.get("queue"));
+        reason = AmqpCarrier.asText(death.get("reason"));
+        queue = AmqpCarrier.asText(death.get("queue"));
       }
     }
     if (reason == null) {
@@ -71,7 +71,7 @@ final class DeliveryFacts {
 
   private static String firstText(Map<String, Object> headers, String... keys) {
     for (String key : keys) {
-      String value = AmqpHeaders.asText(headers.get(key));
+      String value = AmqpCarrier.asText(headers.get(key));
       if (value != null) {
         return value;
       }

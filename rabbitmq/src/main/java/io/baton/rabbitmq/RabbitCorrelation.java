@@ -116,7 +116,7 @@ public final class RabbitCorrelation {
   CorrelationScope open(AMQP.BasicProperties properties, String... mdcFields) {
     Map<String, Object> headers = properties == null ? null : properties.getHeaders();
     return propagator.open(
-        new AmqpHeaders(headers), AmqpHeaders.GETTER, fallbackId(properties), mdcFields);
+        new AmqpCarrier(headers), AmqpCarrier.GETTER, fallbackId(properties), mdcFields);
   }
 
   private String fallbackId(AMQP.BasicProperties properties) {
@@ -125,8 +125,8 @@ public final class RabbitCorrelation {
 
   /** The correlation a message carries (a fresh root when it carries none, or an invalid one). */
   public Correlation extract(AMQP.BasicProperties properties) {
-    AmqpHeaders headers = new AmqpHeaders(properties == null ? null : properties.getHeaders());
-    return propagator.extract(headers, AmqpHeaders.GETTER, fallbackId(properties));
+    AmqpCarrier headers = new AmqpCarrier(properties == null ? null : properties.getHeaders());
+    return propagator.extract(headers, AmqpCarrier.GETTER, fallbackId(properties));
   }
 
   /**
@@ -197,8 +197,10 @@ public final class RabbitCorrelation {
    * properties} itself when it already carries a valid ID. Never mutates its argument.
    */
   AMQP.BasicProperties inject(AMQP.BasicProperties properties) {
-    AmqpHeaders headers = new AmqpHeaders(properties == null ? null : properties.getHeaders());
-    propagator.inject(headers, AmqpHeaders.GETTER, AmqpHeaders.SETTER);
+    AmqpCarrier headers = new AmqpCarrier(properties == null ? null : properties.getHeaders());
+    propagator.inject(headers, AmqpCarrier.GETTER, AmqpCarrier.SETTER);
+    headers.canonicalize(propagator.idHeader());
+    headers.canonicalize(propagator.parentHeader());
     if (!headers.changed()) {
       return properties;
     }

@@ -288,7 +288,7 @@ final class RetryingDeliverCallback implements DeliverCallback {
     created.addReturnListener(returnedMessage -> {
       Map<String, Object> headers = returnedMessage.getProperties() == null
           ? null : returnedMessage.getProperties().getHeaders();
-      String id = headers == null ? null : AmqpHeaders.asText(headers.get(REPUBLISH_ID_HEADER));
+      String id = headers == null ? null : AmqpCarrier.asText(headers.get(REPUBLISH_ID_HEADER));
       if (id != null) {
         returned.add(id);
       }
@@ -348,7 +348,7 @@ final class RetryingDeliverCallback implements DeliverCallback {
     if (raw instanceof Number) {
       return (int) Math.max(0, Math.min(MAX_COUNT, ((Number) raw).longValue()));
     }
-    String value = AmqpHeaders.asText(raw);
+    String value = AmqpCarrier.asText(raw);
     if (value == null) {
       return 0;
     }

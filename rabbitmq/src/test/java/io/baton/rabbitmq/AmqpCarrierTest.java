@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.slf4j.MDC;
 
 /** Reading and writing the AMQP headers table, without a broker. */
-class AmqpHeadersTest {
+class AmqpCarrierTest {
 
   private static final String ID = "c3a8f2d1-9b24-4c61-8c4a-2a7c1b9c2f61";
 
@@ -104,6 +104,24 @@ class AmqpHeadersTest {
         .containsEntry("app", "kept")
         .containsEntry("correlation_id", ID)
         .containsEntry("parent_correlation_id", "9f3c2b1f6a7a4c2f");
+  }
+
+  @Test
+  void publishing_sends_the_canonical_spelling_once_whatever_casing_the_caller_used() {
+    Map<String, Object> miscased = new HashMap<>(Map.of("Correlation_ID", ID, "PARENT_CORRELATION_ID", "9f3c2b1f6a7a4c2f"));
+    Map<String, Object> invalidUpper = new HashMap<>(Map.of("CORRELATION_ID", "not valid"));
+
+    Map<String, Object> kept = rabbit.inject(withHeaders(miscased)).getHeaders();
+    Map<String, Object> replaced;
+    try (CorrelationScope scope = Baton.open(Correlation.of("order-0000000000000001", null))) {
+      replaced = rabbit.inject(withHeaders(invalidUpper)).getHeaders();
+    }
+
+    assertThat(kept).containsOnlyKeys("correlation_id", "parent_correlation_id")
+        .containsEntry("correlation_id", ID).containsEntry("parent_correlation_id", "9f3c2b1f6a7a4c2f");
+    assertThat(replaced).containsOnlyKeys("correlation_id")
+        .containsEntry("correlation_id", "order-0000000000000001");
+    assertThat(miscased).containsOnlyKeys("Correlation_ID", "PARENT_CORRELATION_ID");
   }
 
   @Test
