@@ -1,14 +1,18 @@
 package io.baton.kafka;
 
+import io.baton.Baton;
 import io.baton.Correlation;
 import io.baton.CorrelationPropagator;
 import io.baton.CorrelationScope;
+import io.baton.FailureLog;
 import java.util.Objects;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.header.Headers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Correlation for kafka-clients: wrap the producers and consumers you already have.
@@ -26,15 +30,19 @@ import org.apache.kafka.common.header.Headers;
  */
 public final class KafkaCorrelation {
 
-  private final CorrelationPropagator propagator;
+  static final Logger LOG = LoggerFactory.getLogger("io.baton.kafka");
 
-  private KafkaCorrelation(CorrelationPropagator propagator) {
+  private final CorrelationPropagator propagator;
+  private final FailureLog failureLog;
+
+  private KafkaCorrelation(CorrelationPropagator propagator, FailureLog failureLog) {
     this.propagator = propagator;
+    this.failureLog = failureLog;
   }
 
-  /** With the default {@link CorrelationPropagator}. */
+  /** With the default {@link CorrelationPropagator} and {@link FailureLog#defaults()}. */
   public static KafkaCorrelation create() {
-    return new KafkaCorrelation(CorrelationPropagator.create());
+    return new KafkaCorrelation(CorrelationPropagator.create(), FailureLog.defaults());
   }
 
   /** A builder, to choose header names, aliases, MDC keys or the ID generator. */
@@ -91,8 +99,10 @@ public final class KafkaCorrelation {
 
   /**
    * Hands each record to {@code handler} inside the record's own correlation. When the handler
-   * throws, the record's scope is closed and the exception propagates (the remaining records are
-   * not handled); see {@link #retrying} for a handler that retries and dead-letters instead.
+   * throws, the failure is logged once with its stack trace under the record's correlation (see
+   * {@link Builder#failureLog}), the record's scope is closed and the exception propagates
+   * unchanged (the remaining records are not handled); see {@link #retrying} for a handler that
+   * retries and dead-letters instead.
    */
   public <K, V> void forEach(
       ConsumerRecords<K, V> records,
@@ -100,7 +110,12 @@ public final class KafkaCorrelation {
     Objects.requireNonNull(handler, "handler");
     for (ConsumerRecord<K, V> record : records) {
       try (CorrelationScope scope = open(record)) {
-        handler.accept(record);
+        try {
+          handler.accept(record);
+        } catch (RuntimeException | Error e) {
+          failureLog.log(LOG, e, "Record handler failed on {}", describe(record));
+          throw e;
+        }
       }
     }
   }
@@ -136,6 +151,15 @@ public final class KafkaCorrelation {
     return propagator;
   }
 
+  FailureLog failureLog() {
+    return failureLog;
+  }
+
+  /** topic-partition@offset, the topic made printable. */
+  static String describe(ConsumerRecord<?, ?> record) {
+    return Baton.printable(record.topic()) + "-" + record.partition() + "@" + record.offset();
+  }
+
   <K, V> ConsumerRecords<K, V> normalize(ConsumerRecords<K, V> records) {
     for (ConsumerRecord<K, V> record : records) {
       normalize(record.headers());
@@ -160,8 +184,19 @@ public final class KafkaCorrelation {
   /** Configures a {@link KafkaCorrelation}. */
   public static final class Builder {
     private CorrelationPropagator propagator = CorrelationPropagator.create();
+    private FailureLog failureLog = FailureLog.defaults();
 
     private Builder() {}
+
+    /**
+     * How a failure of a handler Baton runs is logged (once, with the stack trace, under the
+     * record's correlation, on logger {@code io.baton.kafka}); default {@link
+     * FailureLog#defaults()} (ERROR). {@link FailureLog#off()} when your handlers log their own.
+     */
+    public Builder failureLog(FailureLog failureLog) {
+      this.failureLog = Objects.requireNonNull(failureLog, "failureLog");
+      return this;
+    }
 
     /** Header names, aliases, MDC keys and ID generator; default {@link CorrelationPropagator#create()}. */
     public Builder propagator(CorrelationPropagator propagator) {
@@ -171,7 +206,7 @@ public final class KafkaCorrelation {
 
     /** The configured instance. */
     public KafkaCorrelation build() {
-      return new KafkaCorrelation(propagator);
+      return new KafkaCorrelation(propagator, failureLog);
     }
   }
 }

@@ -58,9 +58,8 @@ final class RetryingHandler<K, V> implements java.util.function.Consumer<Consume
           return;
         } catch (Exception e) {
           failure = e;
-          LOG.warn(
-              "Attempt {} of {} failed for {}-{}@{}",
-              attempts, policy.attempts(), record.topic(), record.partition(), record.offset(), e);
+          kafka.failureLog().log(KafkaCorrelation.LOG, e, "Attempt {} of {} failed on {}",
+              attempts, policy.attempts(), KafkaCorrelation.describe(record));
         }
       }
       if (failure instanceof InterruptedException) {
@@ -111,14 +110,20 @@ final class RetryingHandler<K, V> implements java.util.function.Consumer<Consume
       producer.send(republished).get(policy.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new KafkaException("Interrupted while republishing to " + target, e);
+      throw failed(new KafkaException("Interrupted while republishing to " + target, e), record);
     } catch (ExecutionException | TimeoutException e) {
-      throw new KafkaException("Could not republish to " + target, e);
+      throw failed(new KafkaException("Could not republish to " + target, e), record);
     }
     LOG.info(
         "Sent {}-{}@{} to {} after {} failed attempts ({})",
         record.topic(), record.partition(), record.offset(), target, attempts,
         failure.getClass().getName());
+  }
+
+  /** Logs {@code e} under the record's correlation (current now), for the loop to find it. */
+  private KafkaException failed(KafkaException e, ConsumerRecord<K, V> record) {
+    kafka.failureLog().log(KafkaCorrelation.LOG, e, "Could not republish {}", KafkaCorrelation.describe(record));
+    return e;
   }
 
   /** The header's non-negative long value; 0 when absent, malformed or out of range. */

@@ -233,4 +233,57 @@ class RetryingHandlerTest {
         .hasMessageContaining("orders.DLT");
     assertThat(MDC.get("correlation_id")).isNull();
   }
+
+  @Test
+  void every_failed_attempt_is_logged_once_with_its_stack_trace_under_the_records_id() {
+    List<Exception> thrown = new java.util.ArrayList<>();
+    Consumer<ConsumerRecord<String, String>> handler =
+        kafka.retrying(
+            record -> {
+              IOException e = new IOException("provider timeout " + thrown.size());
+              thrown.add(e);
+              throw e;
+            },
+            producer,
+            RetryPolicy.newBuilder().attempts(2).build());
+
+    handler.accept(order("pay"));
+
+    List<CapturedLine> failures = logs.lines(line -> line.throwable() != null);
+    assertThat(failures).extracting(CapturedLine::throwable).containsExactlyElementsOf(thrown);
+    assertThat(failures).extracting(CapturedLine::logger).containsOnly("io.baton.kafka");
+    assertThat(failures).extracting(CapturedLine::level).containsOnly("ERROR");
+    assertThat(failures).extracting(CapturedLine::correlationId).containsOnly(ID);
+    assertThat(failures).extracting(line -> line.mdc().get("retry_attempt")).containsExactly("1", "2");
+    assertThat(failures).extracting(CapturedLine::message)
+        .containsExactly("Attempt 1 of 2 failed on orders-2@41", "Attempt 2 of 2 failed on orders-2@41");
+  }
+
+  @Test
+  void a_failed_republish_is_logged_under_the_records_id_and_reopened_by_open_failed() {
+    MockProducer<String, String> failing =
+        new MockProducer<>(false, null, new StringSerializer(), new StringSerializer());
+    Consumer<ConsumerRecord<String, String>> handler =
+        kafka.retrying(
+            record -> {
+              throw new IllegalStateException("declined");
+            },
+            failing,
+            RetryPolicy.newBuilder().attempts(1).sendTimeout(java.time.Duration.ofMillis(50)).build());
+
+    RuntimeException caught = null;
+    try {
+      handler.accept(order("pay"));
+    } catch (RuntimeException e) {
+      caught = e;
+      try (io.baton.CorrelationScope scope = io.baton.Baton.openFailed(e)) {
+        log.error("loop saw it", e);
+      }
+    }
+
+    assertThat(caught).isInstanceOf(KafkaException.class);
+    RuntimeException failure = caught;
+    assertThat(logs.lines(line -> line.throwable() == failure)).hasSize(2)
+        .extracting(CapturedLine::correlationId).containsOnly(ID);
+  }
 }
