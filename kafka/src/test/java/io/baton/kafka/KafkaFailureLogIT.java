@@ -54,7 +54,7 @@ class KafkaFailureLogIT {
         continue;
       }
       try {
-        kafka.forEach(records, record -> {
+        kafka.forEach(consumer, records, record -> {
           log.info("handling {}", record.key());
           throw thrown;
         });
@@ -147,7 +147,7 @@ class KafkaFailureLogIT {
     try (Consumer<String, String> consumer = kafka.consumer(EmbeddedKafka.rawConsumer(topic))) {
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (handledWith.size() < 3 && System.nanoTime() < deadline) {
-        kafka.forEach(consumer.poll(Duration.ofMillis(100)), record -> {
+        kafka.forEach(consumer, consumer.poll(Duration.ofMillis(100)), record -> {
           log.info("handled {}", record.key());
           handledWith.add(MDC.get("correlation_id"));
         });
