@@ -38,6 +38,10 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import io.baton.testing.KafkaHalts;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
@@ -111,7 +115,12 @@ class KafkaAtLeastOnceIT {
   }
 
   private static Consumer<String, String> worker(KafkaCorrelation kafka, String group, String... topics) {
+    return worker(EmbeddedKafka.bootstrapServers(), kafka, group, topics);
+  }
+
+  private static Consumer<String, String> worker(String bootstrap, KafkaCorrelation kafka, String group, String... topics) {
     Map<String, Object> config = EmbeddedKafka.consumerConfig();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "50");
@@ -151,6 +160,48 @@ class KafkaAtLeastOnceIT {
 
   private static KafkaConsumer<String, String> reader(String... topics) {
     return EmbeddedKafka.rawConsumer(topics);
+  }
+
+  private static KafkaConsumer<String, String> readerOn(String bootstrap, String... topics) {
+    Map<String, Object> config = EmbeddedKafka.consumerConfig();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config);
+    consumer.subscribe(List.of(topics));
+    return consumer;
+  }
+
+  /** A second broker, with topic auto-creation off, for the test that needs a missing topic. */
+  private static KafkaClusterTestKit strictCluster;
+
+  private static synchronized String strictBootstrap() throws Exception {
+    if (strictCluster == null) {
+      KafkaHalts.intercept();
+      strictCluster = new KafkaClusterTestKit.Builder(
+              new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+          .setConfigProp("auto.create.topics.enable", "false")
+          .setConfigProp("offsets.topic.replication.factor", "1")
+          .setConfigProp("offsets.topic.num.partitions", "1")
+          .setConfigProp("group.initial.rebalance.delay.ms", "0")
+          .build();
+      java.io.PrintStream stdout = System.out;
+      System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+      try {
+        strictCluster.format();
+      } finally {
+        System.setOut(stdout);
+      }
+      strictCluster.startup();
+      strictCluster.waitForReadyBrokers();
+    }
+    return strictCluster.bootstrapServers();
+  }
+
+  @AfterAll
+  static void stopStrictCluster() throws Exception {
+    if (strictCluster != null) {
+      strictCluster.close();
+      strictCluster = null;
+    }
   }
 
   /** Every handler line and every Baton line about a record carries that record's ID. */
@@ -259,6 +310,105 @@ class KafkaAtLeastOnceIT {
           org.apache.kafka.common.errors.RecordTooLargeException.class);
       assertEveryLineCarriesItsRecordsId(ledger);
     }
+  }
+
+  @Test
+  void a_missing_dlt_with_auto_creation_off_keeps_the_record_uncommitted_until_the_topic_exists()
+      throws Exception {
+    String bootstrap = strictBootstrap();
+    String topic = "strict-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+      Map<String, Object> producerConfig = EmbeddedKafka.producerConfig();
+      producerConfig.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+      producerConfig.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG, "1000");
+      Ledger ledger;
+      try (Producer<String, String> producer = kafka.producer(new KafkaProducer<String, String>(producerConfig))) {
+        ledger = send(topic, 6, producer, null);
+        MessageHandler<ConsumerRecord<String, String>> handler = ledger.tracking(kafka.retrying(record -> {
+          log.info("handling {}", record.key());
+          if (record.key().equals("r2")) {
+            throw new IllegalStateException("poison");
+          }
+          ledger.handled(record);
+        }, producer, KafkaRetryPolicy.newBuilder().attempts(1).sendTimeout(Duration.ofSeconds(5)).build()));
+        try (Consumer<String, String> consumer = worker(bootstrap, kafka, "strict-" + topic, topic)) {
+          loop(consumer, handler, ledger, null, () -> ledger.loopFailures >= 2);
+          assertThat(ledger.handled.keySet()).containsExactlyInAnyOrder("r0", "r1");
+          assertThat(consumer.committed(Set.of(new TopicPartition(topic, 0))).get(new TopicPartition(topic, 0)).offset())
+              .isEqualTo(2);
+          admin.createTopics(List.of(new NewTopic(topic + ".DLT", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+          try (KafkaConsumer<String, String> dlt = readerOn(bootstrap, topic + ".DLT")) {
+            loop(consumer, handler, ledger, dlt, () -> ledger.handled.size() == 5 && ledger.deadLetters.size() == 1);
+          }
+        }
+      }
+
+      assertThat(ledger.handled).hasSize(5).allSatisfy((key, times) -> assertThat(times).as(key).hasValue(1));
+      assertDeadLettered(ledger, "r2");
+      List<CapturedLine> republishFailures = logs.lines(line -> line.message().startsWith("Could not republish " + topic + "-0@2"));
+      assertThat(republishFailures.size()).isGreaterThanOrEqualTo(2);
+      assertThat(republishFailures).extracting(CapturedLine::correlationId).containsOnly(ledger.idByKey.get("r2"));
+      assertEveryLineCarriesItsRecordsId(ledger);
+    }
+  }
+
+  @Test
+  void a_retry_hop_waits_its_delay_on_a_paused_partition_while_the_main_topic_goes_on() throws Exception {
+    String topic = EmbeddedKafka.topics("delayed").get(0);
+    EmbeddedKafka.createTopics(topic + ".retry", topic + ".DLT");
+    TopicPartition retryPartition = new TopicPartition(topic + ".retry", 0);
+    Ledger ledger = new Ledger(topic);
+    Map<String, Long> handledAt = new ConcurrentHashMap<>();
+    AtomicInteger slowDeliveries = new AtomicInteger();
+    long[] failedAt = new long[1];
+    try (Producer<String, String> producer = kafka.producer(EmbeddedKafka.rawProducer())) {
+      MessageHandler<ConsumerRecord<String, String>> handler = kafka.retrying(record -> {
+        log.info("handling {}", record.key());
+        if (record.key().equals("slow") && slowDeliveries.incrementAndGet() == 1) {
+          failedAt[0] = System.nanoTime();
+          throw new IllegalStateException("provider timeout");
+        }
+        handledAt.put(record.key(), System.nanoTime());
+      }, producer, KafkaRetryPolicy.newBuilder().attempts(1).retryHops(1).retryDelay(Duration.ofSeconds(3)).build());
+      try (CorrelationScope scope = Baton.openNew()) {
+        ledger.idByKey.put("slow", Baton.current().orElseThrow().id());
+        producer.send(new ProducerRecord<>(topic, "slow", "x")).get(30, TimeUnit.SECONDS);
+      }
+      boolean sentMore = false;
+      try (Consumer<String, String> consumer = worker(kafka, "delayed-" + topic, topic, topic + ".retry")) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!handledAt.containsKey("slow") && System.nanoTime() < deadline) {
+          kafka.forEach(consumer, consumer.poll(Duration.ofMillis(100)), handler);
+          consumer.commitSync();
+          if (!handledAt.containsKey("slow")) {
+            OffsetAndMetadata committed = consumer.committed(Set.of(retryPartition)).get(retryPartition);
+            assertThat(committed == null ? 0 : committed.offset()).as("retry topic committed").isZero();
+          }
+          if (!sentMore && !logs.withMessage("Sent " + topic + "-0@0 to " + topic + ".retry").isEmpty()) {
+            sentMore = true;
+            for (int i = 0; i < 5; i++) {
+              try (CorrelationScope scope = Baton.openNew()) {
+                ledger.idByKey.put("r" + i, Baton.current().orElseThrow().id());
+                producer.send(new ProducerRecord<>(topic, "r" + i, "pay")).get(30, TimeUnit.SECONDS);
+              }
+            }
+          }
+        }
+      }
+    }
+
+    assertThat(handledAt).containsOnlyKeys("slow", "r0", "r1", "r2", "r3", "r4");
+    long waited = handledAt.get("slow") - failedAt[0];
+    assertThat(waited).as("retry hop handled after its delay").isGreaterThanOrEqualTo(Duration.ofMillis(2_900).toNanos());
+    for (int i = 0; i < 5; i++) {
+      assertThat(handledAt.get("r" + i)).as("r%d handled while the hop waited", i).isLessThan(handledAt.get("slow"));
+    }
+    assertThat(logs.withMessage("handling slow")).hasSize(2)
+        .extracting(CapturedLine::correlationId).containsOnly(ledger.idByKey.get("slow"));
+    assertThat(logs.withMessage("handling slow")).extracting(line -> line.mdc().get("retry_attempt"))
+        .containsExactly("1", "2");
+    assertEveryLineCarriesItsRecordsId(ledger);
   }
 
   @Test
