@@ -127,6 +127,8 @@ public final class KafkaCorrelation {
    *   <li>With a {@link #retrying} handler, a record on the retry topic that is not yet due
    *       ({@link KafkaRetryPolicy#retryDelay()}) pauses its partition (sought back to it) until
    *       it is; the other partitions go on. A later call resumes it.
+   *   <li>On a consumer wrapped by {@link #consumer}, it warns once when the client commits offsets
+   *       by itself ({@code enable.auto.commit=true}): turn that off and commit after this call.
    * </ul>
    *
    * <pre>{@code
@@ -152,6 +154,9 @@ public final class KafkaCorrelation {
     Objects.requireNonNull(consumer, "consumer");
     Objects.requireNonNull(records, "records");
     Objects.requireNonNull(handler, "handler");
+    if (consumer instanceof CorrelatingConsumer<?, ?> correlating) {
+      correlating.warnIfAutoCommitting();
+    }
     Object h = handler;
     RetryingHandler<?, ?> retrying = h instanceof RetryingHandler<?, ?> r ? r : null;
     Map<TopicPartition, Long> held = retrying == null ? null : held(consumer);

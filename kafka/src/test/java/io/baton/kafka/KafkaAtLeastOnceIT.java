@@ -412,6 +412,33 @@ class KafkaAtLeastOnceIT {
   }
 
   @Test
+  void a_consumer_that_commits_by_itself_is_warned_about_once_and_one_committing_after_for_each_is_not()
+      throws Exception {
+    String topic = EmbeddedKafka.topics("autocommit").get(0);
+    try (Producer<String, String> producer = kafka.producer(EmbeddedKafka.rawProducer())) {
+      send(topic, 3, producer, null);
+    }
+    Map<String, Object> config = EmbeddedKafka.consumerConfig();
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "true");
+    config.put(ConsumerConfig.AUTO_COMMIT_INTERVAL_MS_CONFIG, "100");
+    KafkaConsumer<String, String> raw = new KafkaConsumer<>(config);
+    raw.subscribe(List.of(topic));
+    String warning = "This consumer commits offsets by itself";
+    try (Consumer<String, String> auto = kafka.consumer(raw);
+        Consumer<String, String> manual = worker(kafka, "manual-" + topic, topic)) {
+      long started = System.nanoTime();
+      while (System.nanoTime() - started < Duration.ofSeconds(8).toNanos()
+          || logs.withMessage(warning).isEmpty() && System.nanoTime() - started < Duration.ofSeconds(30).toNanos()) {
+        kafka.forEach(auto, auto.poll(Duration.ofMillis(100)), record -> log.info("auto {}", record.key()));
+        kafka.forEach(manual, manual.poll(Duration.ofMillis(100)), record -> log.info("manual {}", record.key()));
+        manual.commitSync();
+      }
+    }
+    assertThat(logs.withMessage(warning)).singleElement()
+        .satisfies(line -> assertThat(line.level()).isEqualTo("WARN"));
+  }
+
+  @Test
   void an_interrupt_during_an_attempt_dead_letters_nothing_and_the_record_is_handled_after_restart()
       throws Exception {
     String topic = EmbeddedKafka.topics("shutdown").get(0);
