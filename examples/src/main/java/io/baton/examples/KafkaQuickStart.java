@@ -1,8 +1,11 @@
 package io.baton.examples;
 
+import io.baton.Baton;
+import io.baton.CorrelationScope;
+import io.baton.FailureLog;
+import io.baton.MessageHandler;
 import io.baton.kafka.KafkaCorrelation;
-import io.baton.kafka.RecordHandler;
-import io.baton.kafka.RetryPolicy;
+import io.baton.kafka.KafkaRetryPolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -15,6 +18,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,32 +41,66 @@ public final class KafkaQuickStart {
   }
 
   /** A poll loop: every record is handled, and logs, under its own correlation_id. */
-  public static void consume(Properties consumerProps, BooleanSupplier running) {
+  public static void consume(Properties consumerProps, BooleanSupplier running) throws Exception {
     KafkaCorrelation kafka = KafkaCorrelation.create();
+    consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");   // commit after forEach
     try (Consumer<String, String> consumer = kafka.consumer(new KafkaConsumer<>(consumerProps))) {
       consumer.subscribe(List.of("orders"));
       while (running.getAsBoolean()) {
-        kafka.forEach(consumer.poll(Duration.ofMillis(500)),
-            record -> log.info("charging {}", record.key()));
+        kafka.forEach(consumer, consumer.poll(Duration.ofMillis(500)),
+            record -> log.info("charging {}", record.key()));   // MDC: the record's correlation_id
         consumer.commitSync();
       }
     }
   }
 
-  /** Retry in place, then orders.retry (twice), then orders.DLT; the ID survives every hop. */
-  public static void consumeWithRetries(
-      Properties consumerProps, Producer<String, String> producer, BooleanSupplier running) {
+  /**
+   * The safe worker loop: retry in place with a backoff, then orders.retry (twice, each 30 s
+   * later), then orders.DLT; the ID survives every hop. Every record is, in the end, handled or on
+   * the DLT; none is committed before that, whatever fails.
+   */
+  public static void consumeWithRetries(Properties consumerProps, Producer<String, String> producer,
+      Duration retryDelay, BooleanSupplier running) {
     KafkaCorrelation kafka = KafkaCorrelation.create();
-    RecordHandler<String, String> charge = record -> PaymentProvider.charge(record.value());
-    java.util.function.Consumer<ConsumerRecord<String, String>> handler = kafka.retrying(charge,
-        producer, RetryPolicy.newBuilder().attempts(3).retryHops(2).build());
+    MessageHandler<ConsumerRecord<String, String>> charge = record -> PaymentProvider.charge(record.value());
+    MessageHandler<ConsumerRecord<String, String>> handler = kafka.retrying(charge, producer,
+        KafkaRetryPolicy.newBuilder()
+            .attempts(3)                          // in place, per delivery
+            .backoff(Duration.ofMillis(200))      // between those attempts
+            .retryHops(2)                         // then orders.retry, twice
+            .retryDelay(retryDelay)               // each hop handled that long after it was sent (30 s)
+            .build());                            // then orders.DLT
+    consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");   // commit after forEach
+    boolean interrupted = false;
     try (Consumer<String, String> consumer = kafka.consumer(new KafkaConsumer<>(consumerProps))) {
       consumer.subscribe(List.of("orders", "orders.retry"));
-      while (running.getAsBoolean()) {
-        kafka.forEach(consumer.poll(Duration.ofMillis(500)), handler);
-        consumer.commitSync();   // reached only when every failed record was republished
+      while (running.getAsBoolean() && !interrupted) {
+        try {
+          kafka.forEach(consumer, consumer.poll(Duration.ofMillis(500)), handler);
+          consumer.commitSync();              // only handled or acknowledged-republished records
+        } catch (WakeupException e) {
+          break;                              // consumer.wakeup(): shut down
+        } catch (InterruptedException | InterruptException e) {
+          Thread.interrupted();               // cleared so that close() completes; set again below
+          interrupted = true;                 // shut down
+        } catch (Exception e) {
+          // Baton logged it under the record's ID and put the record back: the next poll has it
+          try (CorrelationScope scope = Baton.openFailed(e)) {
+            log.warn("batch stopped at a failed record, which comes again: {}", e.toString());
+          }
+        }
       }
     }
+    if (interrupted) {
+      Thread.currentThread().interrupt();     // unhandled records come again after the restart
+    }
+  }
+
+  /** Baton's failure line at WARN instead of ERROR, or off when your handlers log their own. */
+  public static KafkaCorrelation quieterFailures(boolean handlersLogThemselves) {
+    return KafkaCorrelation.newBuilder()
+        .failureLog(handlersLogThemselves ? FailureLog.off() : FailureLog.at(org.slf4j.event.Level.WARN))
+        .build();
   }
 
   /** No code to change: the interceptors take string configuration only. */

@@ -6,7 +6,7 @@ import io.baton.Baton;
 import io.baton.Correlation;
 import io.baton.CorrelationScope;
 import io.baton.kafka.KafkaCorrelation;
-import io.baton.kafka.RetryPolicy;
+import io.baton.kafka.KafkaRetryPolicy;
 import io.baton.testing.CapturedLine;
 import io.baton.testing.EmbeddedKafka;
 import io.baton.testing.LogCapture;
@@ -42,7 +42,7 @@ class KafkaQuickStartIT {
       try (CorrelationScope scope = Baton.open(order)) {
         producer.send(new ProducerRecord<>("orders", "order-7", "declined card")).get(30, TimeUnit.SECONDS);
       }
-      Thread worker = new Thread(() -> KafkaQuickStart.consumeWithRetries(consumerProps, producer, running::get));
+      Thread worker = new Thread(() -> KafkaQuickStart.consumeWithRetries(consumerProps, producer, Duration.ofMillis(500), running::get));
       worker.start();
       // Other tests in this JVM may use the same topics: look for this order only.
       ConsumerRecord<String, String> deadLetter = null;
@@ -60,7 +60,7 @@ class KafkaQuickStartIT {
 
       assertThat(new String(deadLetter.headers().lastHeader("correlation_id").value(), StandardCharsets.UTF_8))
           .isEqualTo(order.id());
-      assertThat(new String(deadLetter.headers().lastHeader(RetryPolicy.ATTEMPTS_HEADER).value(), StandardCharsets.UTF_8))
+      assertThat(new String(deadLetter.headers().lastHeader(KafkaRetryPolicy.ATTEMPTS_HEADER).value(), StandardCharsets.UTF_8))
           .isEqualTo("9"); // 3 attempts in place, on orders and on two trips through orders.retry
     }
 

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -34,10 +36,51 @@ final class CorrelatingConsumer<K, V> implements Consumer<K, V> {
 
   private final Consumer<K, V> delegate;
   private final KafkaCorrelation kafka;
+  /** Commits the application asked for through this wrapper. */
+  private final AtomicLong commitCalls = new AtomicLong();
+  private volatile long nextAutoCommitCheck = System.nanoTime();
+  private volatile boolean autoCommitSeen;
 
   CorrelatingConsumer(Consumer<K, V> delegate, KafkaCorrelation kafka) {
     this.delegate = delegate;
     this.kafka = kafka;
+  }
+
+  /**
+   * Warns once when the consumer commits more often than the application asked it to through this
+   * wrapper: {@code enable.auto.commit} is on (a {@code KafkaConsumer} does not expose its
+   * configuration, its commit metric tells). Looked at every few seconds at most.
+   */
+  void warnIfAutoCommitting() {
+    long now = System.nanoTime();
+    if (autoCommitSeen || now - nextAutoCommitCheck < 0) {
+      return;
+    }
+    nextAutoCommitCheck = now + AUTO_COMMIT_CHECK_NANOS;
+    if (commitsMade() > commitCalls.get()) {
+      autoCommitSeen = true;
+      KafkaCorrelation.LOG.warn("This consumer commits offsets by itself (enable.auto.commit=true): "
+          + "set enable.auto.commit=false and call commitSync() after forEach, so that no commit can "
+          + "pass a record that is still being handled or retried");
+    }
+  }
+
+  private static final long AUTO_COMMIT_CHECK_NANOS = TimeUnit.SECONDS.toNanos(3);
+
+  /** The offset commits the client made (its "commit-total" metric); 0 when it has none. */
+  private double commitsMade() {
+    try {
+      for (Map.Entry<MetricName, ? extends Metric> metric : delegate.metrics().entrySet()) {
+        if (metric.getKey().name().equals("commit-total")
+            && metric.getKey().group().endsWith("coordinator-metrics")
+            && metric.getValue().metricValue() instanceof Number total) {
+          return total.doubleValue();
+        }
+      }
+    } catch (RuntimeException e) {
+      // a consumer without metrics: nothing to tell
+    }
+    return 0;
   }
 
   @Override
@@ -141,37 +184,44 @@ final class CorrelatingConsumer<K, V> implements Consumer<K, V> {
 
   @Override
   public void commitSync() {
+    commitCalls.incrementAndGet();
     delegate.commitSync();
   }
 
   @Override
   public void commitSync(Duration timeout) {
+    commitCalls.incrementAndGet();
     delegate.commitSync(timeout);
   }
 
   @Override
   public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    commitCalls.incrementAndGet();
     delegate.commitSync(offsets);
   }
 
   @Override
   public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
+    commitCalls.incrementAndGet();
     delegate.commitSync(offsets, timeout);
   }
 
   @Override
   public void commitAsync() {
+    commitCalls.incrementAndGet();
     delegate.commitAsync();
   }
 
   @Override
   public void commitAsync(OffsetCommitCallback callback) {
+    commitCalls.incrementAndGet();
     delegate.commitAsync(callback);
   }
 
   @Override
   public void commitAsync(
       Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {
+    commitCalls.incrementAndGet();
     delegate.commitAsync(offsets, callback);
   }
 

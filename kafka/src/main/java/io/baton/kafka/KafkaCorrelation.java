@@ -1,14 +1,29 @@
 package io.baton.kafka;
 
+import io.baton.Baton;
 import io.baton.Correlation;
 import io.baton.CorrelationPropagator;
 import io.baton.CorrelationScope;
+import io.baton.FailureLog;
+import io.baton.MessageHandler;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.WeakHashMap;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Headers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Correlation for kafka-clients: wrap the producers and consumers you already have.
@@ -20,21 +35,28 @@ import org.apache.kafka.common.header.Headers;
  *
  * producer.send(record, callback);           // headers: correlation_id (+ parent_correlation_id)
  * while (running) {
- *   kafka.forEach(consumer.poll(Duration.ofMillis(500)), record -> handle(record));
- * }                                          // handle(...) logs under the record's correlation_id
+ *   kafka.forEach(consumer, consumer.poll(Duration.ofMillis(500)), record -> handle(record));
+ *   consumer.commitSync();                   // handle(...) logs under the record's correlation_id
+ * }
  * }</pre>
  */
 public final class KafkaCorrelation {
 
-  private final CorrelationPropagator propagator;
+  static final Logger LOG = LoggerFactory.getLogger("io.baton.kafka");
 
-  private KafkaCorrelation(CorrelationPropagator propagator) {
+  private final CorrelationPropagator propagator;
+  private final FailureLog failureLog;
+  /** Partitions forEach paused for a retry delay, per consumer (weak: a closed consumer goes). */
+  private final Map<Consumer<?, ?>, Map<TopicPartition, Long>> pausedByConsumer = new WeakHashMap<>();
+
+  private KafkaCorrelation(CorrelationPropagator propagator, FailureLog failureLog) {
     this.propagator = propagator;
+    this.failureLog = failureLog;
   }
 
-  /** With the default {@link CorrelationPropagator}. */
+  /** With the default {@link CorrelationPropagator} and {@link FailureLog#defaults()}. */
   public static KafkaCorrelation create() {
-    return new KafkaCorrelation(CorrelationPropagator.create());
+    return new KafkaCorrelation(CorrelationPropagator.create(), FailureLog.defaults());
   }
 
   /** A builder, to choose header names, aliases, MDC keys or the ID generator. */
@@ -90,40 +112,107 @@ public final class KafkaCorrelation {
   }
 
   /**
-   * Hands each record to {@code handler} inside the record's own correlation. When the handler
-   * throws, the record's scope is closed and the exception propagates (the remaining records are
-   * not handled); see {@link #retrying} for a handler that retries and dead-letters instead.
+   * Hands each record to {@code handler} inside the record's own correlation, and keeps every
+   * record that was not handled for the next {@code poll}: the consumer's position never passes a
+   * record the handler did not finish, so a {@code commitSync()} (or auto-commit) after this call
+   * commits only handled records, whatever the loop around it does.
+   *
+   * <ul>
+   *   <li>When the handler throws, the failure is logged once with its stack trace under the
+   *       record's correlation (see {@link Builder#failureLog}), each partition of the batch is
+   *       sought back to its first unhandled record (the failed one included), and the exception
+   *       leaves unchanged. The next {@code poll} delivers those records again.
+   *   <li>Shutdown ({@code InterruptedException}, Kafka's {@code InterruptException} or {@code
+   *       WakeupException} from the handler) is handled the same way but not logged as a failure.
+   *   <li>With a {@link #retrying} handler, a record on the retry topic that is not yet due
+   *       ({@link KafkaRetryPolicy#retryDelay()}) pauses its partition (sought back to it) until
+   *       it is; the other partitions go on. A later call resumes it.
+   *   <li>On a consumer wrapped by {@link #consumer}, it warns once when the client commits offsets
+   *       by itself ({@code enable.auto.commit=true}): turn that off and commit after this call.
+   * </ul>
+   *
+   * <pre>{@code
+   * while (running) {
+   *   try {
+   *     kafka.forEach(consumer, consumer.poll(Duration.ofMillis(500)), handler);
+   *     consumer.commitSync();
+   *   } catch (InterruptedException | InterruptException | WakeupException e) {
+   *     break;                                  // shutdown: unhandled records come again after restart
+   *   } catch (Exception e) {
+   *     // logged by Baton under the record's ID; the record comes again with the next poll
+   *   }
+   * }
+   * }</pre>
+   *
+   * @throws Exception what the handler threw, unchanged
    */
   public <K, V> void forEach(
+      Consumer<K, V> consumer,
       ConsumerRecords<K, V> records,
-      java.util.function.Consumer<? super ConsumerRecord<K, V>> handler) {
+      MessageHandler<? super ConsumerRecord<K, V>> handler)
+      throws Exception {
+    Objects.requireNonNull(consumer, "consumer");
+    Objects.requireNonNull(records, "records");
     Objects.requireNonNull(handler, "handler");
-    for (ConsumerRecord<K, V> record : records) {
-      try (CorrelationScope scope = open(record)) {
-        handler.accept(record);
+    if (consumer instanceof CorrelatingConsumer<?, ?> correlating) {
+      correlating.warnIfAutoCommitting();
+    }
+    Object h = handler;
+    RetryingHandler<?, ?> retrying = h instanceof RetryingHandler<?, ?> r ? r : null;
+    Map<TopicPartition, Long> held = retrying == null ? null : held(consumer);
+    if (held != null) {
+      resumeDue(consumer, held);
+    }
+    List<TopicPartition> partitions = new ArrayList<>(records.partitions());
+    for (int p = 0; p < partitions.size(); p++) {
+      TopicPartition partition = partitions.get(p);
+      for (ConsumerRecord<K, V> record : records.records(partition)) {
+        long due = retrying == null ? 0 : retrying.dueAt(record);
+        if (due != 0) {
+          consumer.seek(partition, record.offset());
+          consumer.pause(List.of(partition));
+          held.put(partition, due);
+          break; // this partition's later records come again after the resume
+        }
+        try (CorrelationScope scope = open(record)) {
+          try {
+            handler.handle(record);
+          } catch (Throwable e) {
+            if (!isShutdown(e)) {
+              failureLog.log(LOG, e, "Record handler failed on {}", describe(record));
+            }
+            seekBack(consumer, records, partitions, p, record.offset(), e);
+            throw e;
+          }
+        }
       }
     }
   }
 
   /**
    * A record handler for worker services that retries in place and then republishes: each record
-   * is handled inside its correlation, with the attempt number in the MDC as {@code
-   * retry_attempt}; after {@link RetryPolicy#attempts()} failures the record goes to the retry
-   * topic (while hops remain) or to the dead-letter topic, through a correlated {@code producer},
-   * with key, value, timestamp and all headers (so the same {@code correlation_id}) and one copy
-   * of each diagnostic header.
+   * is handled inside its correlation, with the attempt number (counted across all hops, from 1)
+   * in the MDC as {@code retry_attempt}; after {@link KafkaRetryPolicy#attempts()} failures the
+   * record goes to the retry topic (while hops remain) or to the dead-letter topic, through a
+   * correlated {@code producer}, with key, value and all headers (so the same {@code
+   * correlation_id}) and one copy of each diagnostic header. Use it with {@link #forEach}.
    *
    * <pre>{@code
-   * var handler = kafka.retrying(record -> pay(record), producer, RetryPolicy.newBuilder()
-   *     .attempts(3).build());
-   * kafka.forEach(consumer.poll(timeout), handler);
+   * MessageHandler<ConsumerRecord<String, String>> handler = kafka.retrying(
+   *     record -> pay(record), producer, KafkaRetryPolicy.newBuilder().attempts(3).build());
+   * kafka.forEach(consumer, consumer.poll(timeout), handler);
    * }</pre>
    *
-   * <p>The returned handler throws only when the record could not be republished (then do not
-   * commit its offset).
+   * <p>The returned handler returns only when the record was handled, or its republish was
+   * acknowledged by the broker within {@link KafkaRetryPolicy#sendTimeout()}. It throws a {@code
+   * KafkaException} when the republish failed, and an {@code InterruptedException} (interrupt
+   * flag set) or the {@code WakeupException} on shutdown; {@link #forEach} then puts the record
+   * and the rest of its partition's batch back, uncommitted.
    */
-  public <K, V> java.util.function.Consumer<ConsumerRecord<K, V>> retrying(
-      RecordHandler<K, V> handler, Producer<K, V> producer, RetryPolicy policy) {
+  public <K, V> MessageHandler<ConsumerRecord<K, V>> retrying(
+      MessageHandler<? super ConsumerRecord<K, V>> handler,
+      Producer<K, V> producer,
+      KafkaRetryPolicy policy) {
     return new RetryingHandler<>(
         this,
         Objects.requireNonNull(handler, "handler"),
@@ -131,9 +220,70 @@ public final class KafkaCorrelation {
         Objects.requireNonNull(policy, "policy"));
   }
 
+  private static boolean isShutdown(Throwable e) {
+    return e instanceof InterruptedException || e instanceof InterruptException || e instanceof WakeupException;
+  }
+
+  /**
+   * Seeks the failed record's partition back to it, and every later partition of the batch back
+   * to its first record (earlier partitions were handled whole).
+   */
+  private static <K, V> void seekBack(Consumer<K, V> consumer, ConsumerRecords<K, V> records,
+      List<TopicPartition> partitions, int failed, long failedOffset, Throwable failure) {
+    try {
+      consumer.seek(partitions.get(failed), failedOffset);
+      for (int p = failed + 1; p < partitions.size(); p++) {
+        List<ConsumerRecord<K, V>> rest = records.records(partitions.get(p));
+        if (!rest.isEmpty()) {
+          consumer.seek(partitions.get(p), rest.get(0).offset());
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.error("Could not seek back after a failed record; do not commit this consumer's offsets", e);
+      failure.addSuppressed(e);
+    }
+  }
+
+  /** The partitions this instance paused on {@code consumer}, with when each is due. */
+  private Map<TopicPartition, Long> held(Consumer<?, ?> consumer) {
+    synchronized (pausedByConsumer) {
+      return pausedByConsumer.computeIfAbsent(consumer, c -> new HashMap<>());
+    }
+  }
+
+  private static void resumeDue(Consumer<?, ?> consumer, Map<TopicPartition, Long> held) {
+    if (held.isEmpty()) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    Set<TopicPartition> paused = consumer.paused();
+    List<TopicPartition> resume = new ArrayList<>();
+    for (Iterator<Map.Entry<TopicPartition, Long>> it = held.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<TopicPartition, Long> entry = it.next();
+      if (!paused.contains(entry.getKey())) {
+        it.remove(); // revoked (and maybe assigned again, unpaused) since
+      } else if (entry.getValue() <= now) {
+        resume.add(entry.getKey());
+        it.remove();
+      }
+    }
+    if (!resume.isEmpty()) {
+      consumer.resume(resume);
+    }
+  }
+
   /** The propagator this instance applies. */
   public CorrelationPropagator propagator() {
     return propagator;
+  }
+
+  FailureLog failureLog() {
+    return failureLog;
+  }
+
+  /** topic-partition@offset, the topic made printable. */
+  static String describe(ConsumerRecord<?, ?> record) {
+    return Baton.printable(record.topic()) + "-" + record.partition() + "@" + record.offset();
   }
 
   <K, V> ConsumerRecords<K, V> normalize(ConsumerRecords<K, V> records) {
@@ -160,8 +310,19 @@ public final class KafkaCorrelation {
   /** Configures a {@link KafkaCorrelation}. */
   public static final class Builder {
     private CorrelationPropagator propagator = CorrelationPropagator.create();
+    private FailureLog failureLog = FailureLog.defaults();
 
     private Builder() {}
+
+    /**
+     * How a failure of a handler Baton runs is logged (once, with the stack trace, under the
+     * record's correlation, on logger {@code io.baton.kafka}); default {@link
+     * FailureLog#defaults()} (ERROR). {@link FailureLog#off()} when your handlers log their own.
+     */
+    public Builder failureLog(FailureLog failureLog) {
+      this.failureLog = Objects.requireNonNull(failureLog, "failureLog");
+      return this;
+    }
 
     /** Header names, aliases, MDC keys and ID generator; default {@link CorrelationPropagator#create()}. */
     public Builder propagator(CorrelationPropagator propagator) {
@@ -171,7 +332,7 @@ public final class KafkaCorrelation {
 
     /** The configured instance. */
     public KafkaCorrelation build() {
-      return new KafkaCorrelation(propagator);
+      return new KafkaCorrelation(propagator, failureLog);
     }
   }
 }

@@ -54,7 +54,7 @@ class KafkaCorrelationIT {
 
     try (Consumer<String, String> consumer = kafka.consumer(EmbeddedKafka.rawConsumer(topic))) {
       EmbeddedKafka.pollUntil(
-          consumer, records -> kafka.forEach(records, r -> log.info("charging {}", r.key())), 1);
+          consumer, records -> KafkaTesting.forEach(kafka, consumer, records, r -> log.info("charging {}", r.key())), 1);
     }
 
     CapturedLine handled = logs.withMessage("charging order-1").get(0);
@@ -77,7 +77,7 @@ class KafkaCorrelationIT {
     }
 
     try (Consumer<String, String> consumer = kafka.consumer(EmbeddedKafka.rawConsumer(topic))) {
-      EmbeddedKafka.pollUntil(consumer, records -> kafka.forEach(records, r -> log.info("mailing receipt")), 1);
+      EmbeddedKafka.pollUntil(consumer, records -> KafkaTesting.forEach(kafka, consumer, records, r -> log.info("mailing receipt")), 1);
     }
 
     CapturedLine handled = logs.withMessage("mailing receipt").get(0);
@@ -95,7 +95,7 @@ class KafkaCorrelationIT {
     }
 
     try (Consumer<String, String> consumer = kafka.consumer(EmbeddedKafka.rawConsumer(topic))) {
-      EmbeddedKafka.pollUntil(consumer, records -> kafka.forEach(records, r -> log.info("got it")), 1);
+      EmbeddedKafka.pollUntil(consumer, records -> KafkaTesting.forEach(kafka, consumer, records, r -> log.info("got it")), 1);
     }
 
     String sent = logs.withMessage("callback ran").get(0).correlationId();
@@ -126,7 +126,7 @@ class KafkaCorrelationIT {
     try (Consumer<String, String> consumer = kafka.consumer(EmbeddedKafka.rawConsumer(topic))) {
       received =
           EmbeddedKafka.pollUntil(
-              consumer, records -> kafka.forEach(records, r -> log.info("handled {}", r.key())), 4);
+              consumer, records -> KafkaTesting.forEach(kafka, consumer, records, r -> log.info("handled {}", r.key())), 4);
     }
 
     assertThat(received).extracting(ConsumerRecord::key)
@@ -169,7 +169,7 @@ class KafkaCorrelationIT {
     List<ConsumerRecord<String, String>> received;
     try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig)) {
       consumer.subscribe(List.of(topic));
-      received = EmbeddedKafka.pollUntil(consumer, records -> kafka.forEach(records, r -> log.info("intercepted {}", r.value())), 2);
+      received = EmbeddedKafka.pollUntil(consumer, records -> KafkaTesting.forEach(kafka, consumer, records, r -> log.info("intercepted {}", r.value())), 2);
     }
 
     assertThat(header(received.get(0), "correlation_id")).isEqualTo(order.id());
@@ -192,7 +192,7 @@ class KafkaCorrelationIT {
       EmbeddedKafka.pollUntil(
           consumer,
           records -> {
-            kafka.forEach(records, r -> log.info("record {}", r.value()));
+            KafkaTesting.forEach(kafka, consumer, records, r -> log.info("record {}", r.value()));
             assertThat(MDC.get("correlation_id")).isNull();
           },
           3);

@@ -77,7 +77,7 @@ class KafkaCorrelationTest {
   // --- producer
 
   @Test
-  void send_writes_the_current_correlation_and_its_parent() {
+  void send_writes_the_current_correlation_and_its_parent() throws Exception {
     try (CorrelationScope scope = Baton.open(Correlation.of(ID, PARENT))) {
       producer.send(new ProducerRecord<>("orders", "k", "v"));
     }
@@ -88,7 +88,7 @@ class KafkaCorrelationTest {
   }
 
   @Test
-  void send_without_a_correlation_starts_a_root_and_the_callback_logs_under_it() {
+  void send_without_a_correlation_starts_a_root_and_the_callback_logs_under_it() throws Exception {
     producer.send(new ProducerRecord<>("orders", "v"), (metadata, e) -> log.info("sent"));
 
     String id = header(mockProducer.history().get(0).headers(), "correlation_id");
@@ -125,7 +125,7 @@ class KafkaCorrelationTest {
   }
 
   @Test
-  void send_keeps_a_valid_id_already_on_the_record_and_never_duplicates_it() {
+  void send_keeps_a_valid_id_already_on_the_record_and_never_duplicates_it() throws Exception {
     ProducerRecord<String, String> retry = new ProducerRecord<>("orders", "v");
     retry.headers().add("correlation_id", ID.getBytes(UTF_8));
     retry.headers().add("correlation_id", ID.getBytes(UTF_8));
@@ -140,7 +140,7 @@ class KafkaCorrelationTest {
   }
 
   @Test
-  void send_replaces_conflicting_ids_on_the_record_by_the_current_one() {
+  void send_replaces_conflicting_ids_on_the_record_by_the_current_one() throws Exception {
     ProducerRecord<String, String> record = new ProducerRecord<>("orders", "v");
     record.headers().add("correlation_id", "first-copy-0000000001".getBytes(UTF_8));
     record.headers().add("correlation_id", PARENT.getBytes(UTF_8));
@@ -154,7 +154,7 @@ class KafkaCorrelationTest {
   }
 
   @Test
-  void send_without_an_id_replaces_a_stale_parent_in_every_spelling_by_the_current_one() {
+  void send_without_an_id_replaces_a_stale_parent_in_every_spelling_by_the_current_one() throws Exception {
     ProducerRecord<String, String> record = new ProducerRecord<>("orders", "v");
     record.headers().add("Parent_Correlation_Id", "stale-parent-0000000001".getBytes(UTF_8));
     record.headers().add("parent_correlation_id", "stale-parent-0000000002".getBytes(UTF_8));
@@ -170,7 +170,7 @@ class KafkaCorrelationTest {
   }
 
   @Test
-  void poll_keeps_one_copy_of_a_parent_repeated_under_two_spellings() {
+  void poll_keeps_one_copy_of_a_parent_repeated_under_two_spellings() throws Exception {
     ConsumerRecord<String, String> record = record("v");
     record.headers().add("correlation_id", ID.getBytes(UTF_8));
     record.headers().add("parent_correlation_id", PARENT.getBytes(UTF_8));
@@ -184,7 +184,7 @@ class KafkaCorrelationTest {
   }
 
   @Test
-  void send_replaces_an_invalid_id_on_the_record() {
+  void send_replaces_an_invalid_id_on_the_record() throws Exception {
     ProducerRecord<String, String> record = new ProducerRecord<>("orders", "v");
     record.headers().add("correlation_id", "bad\r\nvalue".getBytes(UTF_8));
 
@@ -197,7 +197,7 @@ class KafkaCorrelationTest {
   }
 
   @Test
-  void wrapping_twice_returns_the_same_wrapper() {
+  void wrapping_twice_returns_the_same_wrapper() throws Exception {
     Consumer<String, String> consumer = kafka.consumer(new MockConsumer<>(OffsetResetStrategy.EARLIEST));
 
     assertThat(kafka.producer(producer)).isSameAs(producer);
@@ -205,6 +205,18 @@ class KafkaCorrelationTest {
   }
 
   // --- consumer
+
+  /** A consumer to which {@code partitions} are assigned, from offset 0, so that forEach can seek. */
+  static MockConsumer<String, String> assigned(org.apache.kafka.common.TopicPartition... partitions) {
+    MockConsumer<String, String> mock = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
+    mock.assign(List.of(partitions));
+    Map<org.apache.kafka.common.TopicPartition, Long> beginning = new java.util.HashMap<>();
+    for (org.apache.kafka.common.TopicPartition partition : partitions) {
+      beginning.put(partition, 0L);
+    }
+    mock.updateBeginningOffsets(beginning);
+    return mock;
+  }
 
   private ConsumerRecords<String, String> poll(ConsumerRecord<String, String> record) {
     MockConsumer<String, String> mock = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
@@ -219,7 +231,7 @@ class KafkaCorrelationTest {
   }
 
   @Test
-  void poll_keeps_a_valid_inbound_id() {
+  void poll_keeps_a_valid_inbound_id() throws Exception {
     ConsumerRecord<String, String> record = record("v");
     record.headers().add("correlation_id", ID.getBytes(UTF_8));
     record.headers().add("parent_correlation_id", PARENT.getBytes(UTF_8));
@@ -231,7 +243,7 @@ class KafkaCorrelationTest {
   }
 
   @Test
-  void open_never_reads_the_value_of_another_header() {
+  void open_never_reads_the_value_of_another_header() throws Exception {
     // A consumed record's header copies its value out of the fetched batch when asked; one that
     // cannot (here: throws) must not cost the record its ID.
     ConsumerRecord<String, String> record = record("v");
@@ -270,7 +282,7 @@ class KafkaCorrelationTest {
   }
 
   @Test
-  void a_parent_header_that_cannot_be_read_costs_only_the_parent() {
+  void a_parent_header_that_cannot_be_read_costs_only_the_parent() throws Exception {
     ConsumerRecord<String, String> record = record("v");
     record.headers().add("correlation_id", ID.getBytes(UTF_8));
     record.headers().add(unreadable("parent_correlation_id"));
@@ -293,7 +305,7 @@ class KafkaCorrelationTest {
   }
 
   @Test
-  void every_spelling_of_the_id_is_replaced_however_many_a_record_came_with() {
+  void every_spelling_of_the_id_is_replaced_however_many_a_record_came_with() throws Exception {
     ConsumerRecord<String, String> record = record("v");
     String name = "correlation_id";
     for (int spelling = 0; spelling < 100; spelling++) {
@@ -315,7 +327,7 @@ class KafkaCorrelationTest {
   }
 
   @Test
-  void a_name_that_matches_only_by_unicode_case_folding_is_another_header() {
+  void a_name_that_matches_only_by_unicode_case_folding_is_another_header() throws Exception {
     // "correlation_id" with a dotless i: String.equalsIgnoreCase calls it the same name.
     String lookalike = "correlat\u0131on_id";
     ConsumerRecord<String, String> record = record("v");
@@ -328,7 +340,7 @@ class KafkaCorrelationTest {
   }
 
   @Test
-  void poll_gives_a_record_without_id_exactly_one_fresh_id() {
+  void poll_gives_a_record_without_id_exactly_one_fresh_id() throws Exception {
     ConsumerRecord<String, String> polled = poll(record("v")).iterator().next();
 
     assertThat(count(polled.headers(), "correlation_id")).isEqualTo(1);
@@ -337,7 +349,7 @@ class KafkaCorrelationTest {
   }
 
   @Test
-  void poll_replaces_conflicting_duplicated_ids_by_one_fresh_id_with_a_warning() {
+  void poll_replaces_conflicting_duplicated_ids_by_one_fresh_id_with_a_warning() throws Exception {
     ConsumerRecord<String, String> record = record("v");
     record.headers().add("correlation_id", ID.getBytes(UTF_8));
     record.headers().add("correlation_id", "other-valid-id-000001".getBytes(UTF_8));
@@ -353,7 +365,7 @@ class KafkaCorrelationTest {
   }
 
   @Test
-  void ids_under_differently_cased_names_settle_on_one_id_that_stays() {
+  void ids_under_differently_cased_names_settle_on_one_id_that_stays() throws Exception {
     ConsumerRecord<String, String> record = record("v");
     record.headers().add("Correlation_ID", ID.getBytes(UTF_8));
     record.headers().add("correlation_id", PARENT.getBytes(UTF_8));
@@ -361,7 +373,7 @@ class KafkaCorrelationTest {
     ConsumerRecord<String, String> polled = poll(record).iterator().next();
     String settled = header(polled.headers(), "correlation_id");
     AtomicReference<String> inHandler = new AtomicReference<>();
-    kafka.forEach(new ConsumerRecords<>(Map.of(ORDERS, List.of(polled))), r -> inHandler.set(MDC.get("correlation_id")));
+    kafka.forEach(assigned(ORDERS), new ConsumerRecords<>(Map.of(ORDERS, List.of(polled))), r -> inHandler.set(MDC.get("correlation_id")));
 
     int spellings = 0;
     for (Header header : polled.headers()) {
@@ -374,7 +386,7 @@ class KafkaCorrelationTest {
   }
 
   @Test
-  void an_alias_disagreeing_with_the_canonical_header_loses_and_an_invalid_parent_is_dropped() {
+  void an_alias_disagreeing_with_the_canonical_header_loses_and_an_invalid_parent_is_dropped() throws Exception {
     ConsumerRecord<String, String> record = record("v");
     record.headers().add("X-Correlation-ID", "alias-value-000000000001".getBytes(UTF_8));
     record.headers().add("correlation_id", ID.getBytes(UTF_8));
@@ -389,7 +401,7 @@ class KafkaCorrelationTest {
   }
 
   @Test
-  void poll_collapses_agreeing_duplicated_ids_to_one() {
+  void poll_collapses_agreeing_duplicated_ids_to_one() throws Exception {
     ConsumerRecord<String, String> record = record("v");
     record.headers().add("correlation_id", ID.getBytes(UTF_8));
     record.headers().add("correlation_id", ID.getBytes(UTF_8));
@@ -402,7 +414,7 @@ class KafkaCorrelationTest {
   }
 
   @Test
-  void poll_reads_the_x_correlation_id_alias_and_writes_the_canonical_header() {
+  void poll_reads_the_x_correlation_id_alias_and_writes_the_canonical_header() throws Exception {
     ConsumerRecord<String, String> record = record("v");
     record.headers().add("X-Correlation-Id", ID.getBytes(UTF_8));
 
@@ -418,13 +430,14 @@ class KafkaCorrelationTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("corpus")
   void every_corpus_value_as_header_bytes_yields_one_valid_id_and_an_untouched_value(
-      CorrelationCorpus.Entry entry) {
+      CorrelationCorpus.Entry entry) throws Exception {
     ConsumerRecord<String, String> record = record("payload-" + entry.name());
     record.headers().add("correlation_id", entry.bytes());
 
     ConsumerRecord<String, String> polled = poll(record).iterator().next();
     AtomicReference<String> inHandler = new AtomicReference<>();
     kafka.forEach(
+        assigned(ORDERS),
         new ConsumerRecords<>(Map.of(ORDERS, List.of(polled))),
         r -> inHandler.set(MDC.get("correlation_id")));
 
@@ -446,7 +459,7 @@ class KafkaCorrelationTest {
   }
 
   @Test
-  void kafka_3_deprecated_methods_still_work_through_the_wrapper() {
+  void kafka_3_deprecated_methods_still_work_through_the_wrapper() throws Exception {
     MockConsumer<String, String> mock = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
     mock.assign(List.of(ORDERS));
     mock.updateBeginningOffsets(Map.of(ORDERS, 0L));
@@ -486,7 +499,7 @@ class KafkaCorrelationTest {
   }
 
   @Test
-  void a_one_megabyte_header_costs_a_bounded_amount_of_work() {
+  void a_one_megabyte_header_costs_a_bounded_amount_of_work() throws Exception {
     ConsumerRecord<String, String> record = record("v");
     record.headers().add("correlation_id", "y".repeat(1 << 20).getBytes(UTF_8));
     kafka.extract(record); // warm up
@@ -506,7 +519,7 @@ class KafkaCorrelationTest {
   // --- per-record scopes
 
   @Test
-  void for_each_scopes_each_record_and_closes_the_scope_when_the_handler_throws() {
+  void for_each_scopes_each_record_and_closes_the_scope_when_the_handler_throws() throws Exception {
     ConsumerRecord<String, String> first = record("first");
     first.headers().add("correlation_id", ID.getBytes(UTF_8));
     ConsumerRecord<String, String> second = new ConsumerRecord<>("orders", 0, 1L, "key", "second");
@@ -517,6 +530,7 @@ class KafkaCorrelationTest {
     assertThatThrownBy(
             () ->
                 kafka.forEach(
+                    assigned(ORDERS),
                     records,
                     r -> {
                       log.info("handling {}", r.value());
@@ -532,7 +546,7 @@ class KafkaCorrelationTest {
   }
 
   @Test
-  void open_restores_what_was_current_before() {
+  void open_restores_what_was_current_before() throws Exception {
     ConsumerRecord<String, String> record = record("v");
     record.headers().add("correlation_id", ID.getBytes(UTF_8));
 

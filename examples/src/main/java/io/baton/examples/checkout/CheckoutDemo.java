@@ -15,9 +15,10 @@ import io.baton.Baton;
 import io.baton.Correlation;
 import io.baton.CorrelationPropagator;
 import io.baton.CorrelationScope;
+import io.baton.MessageHandler;
 import io.baton.jms.JmsCorrelation;
 import io.baton.kafka.KafkaCorrelation;
-import io.baton.kafka.RetryPolicy;
+import io.baton.kafka.KafkaRetryPolicy;
 import io.baton.quartz.FirePolicy;
 import io.baton.quartz.QuartzCorrelation;
 import io.baton.rabbitmq.RabbitCorrelation;
@@ -273,6 +274,7 @@ public final class CheckoutDemo {
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, group + "-" + System.nanoTime());
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"); // the poll loop commits after forEach
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     Consumer<String, String> consumer = kafka.consumer(new KafkaConsumer<>(props));
@@ -285,9 +287,9 @@ public final class CheckoutDemo {
 
   private void startPaymentWorker(String bootstrap) {
     Consumer<String, String> consumer = consumer(bootstrap, "payment-worker", "orders");
-    java.util.function.Consumer<ConsumerRecord<String, String>> handler = kafka.retrying(
+    MessageHandler<ConsumerRecord<String, String>> handler = kafka.retrying(
         record -> pay(record.key(), JSON.readTree(record.value())), producer,
-        RetryPolicy.newBuilder().attempts(2).build());
+        KafkaRetryPolicy.newBuilder().attempts(2).build());
     pollLoop("payment-worker", consumer, handler);
   }
 
@@ -328,9 +330,9 @@ public final class CheckoutDemo {
   private void startDeadLetterHandler(String bootstrap) {
     Consumer<String, String> consumer = consumer(bootstrap, "payment-dlt", "orders.DLT");
     pollLoop("payment-dlt", consumer, record -> {
-      String exception = new String(record.headers().lastHeader(RetryPolicy.EXCEPTION_CLASS_HEADER).value(), StandardCharsets.UTF_8);
+      String exception = new String(record.headers().lastHeader(KafkaRetryPolicy.EXCEPTION_CLASS_HEADER).value(), StandardCharsets.UTF_8);
       dlt.error("payment failed for good for order {} after {} attempts ({})", record.key(),
-          new String(record.headers().lastHeader(RetryPolicy.ATTEMPTS_HEADER).value(), StandardCharsets.UTF_8), exception);
+          new String(record.headers().lastHeader(KafkaRetryPolicy.ATTEMPTS_HEADER).value(), StandardCharsets.UTF_8), exception);
       try {
         notifyByEmail(record.key(), "payment failed for order " + record.key());
         auditRecord("payment failed for order " + record.key());
@@ -342,13 +344,18 @@ public final class CheckoutDemo {
   }
 
   private void pollLoop(String name, Consumer<String, String> consumer,
-      java.util.function.Consumer<ConsumerRecord<String, String>> handler) {
+      MessageHandler<ConsumerRecord<String, String>> handler) {
     Thread thread = new Thread(() -> {
-      while (running.get()) {
-        kafka.forEach(consumer.poll(Duration.ofMillis(100)), handler);
-        consumer.commitSync();
+      try {
+        while (running.get()) {
+          kafka.forEach(consumer, consumer.poll(Duration.ofMillis(100)), handler);
+          consumer.commitSync();
+        }
+      } catch (Exception e) {
+        // logged by Baton under the record's ID; the loop stops, as an uncaught exception did
+      } finally {
+        consumer.close();
       }
-      consumer.close();
     }, name);
     thread.start();
     closing.add(() -> thread.join(5_000));
