@@ -97,7 +97,7 @@ class CheckoutStoryIT {
         .filteredOn(e -> e.id() == null)
         .as("WARN and ERROR lines without a correlation_id")
         .isEmpty();
-    assertThat(trail).filteredOn(e -> e.component().equals("io.baton.kafka.retry") && e.level().equals("WARN"))
+    assertThat(trail).filteredOn(e -> e.component().equals("io.baton.kafka") && e.level().equals("ERROR"))
         .hasSize(2)
         .allSatisfy(e -> assertThat(e.exception()).isEqualTo("java.lang.IllegalStateException"));
     assertThat(trail).filteredOn(e -> e.component().equals("io.baton.quartz") && e.level().equals("ERROR"))
