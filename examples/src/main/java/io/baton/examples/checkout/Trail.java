@@ -140,12 +140,12 @@ public final class Trail {
     }
     Instant start = trail.get(0).time();
     Map<String, Integer> depth = depths(trail, id);
-    out.append(String.format("%9s  %-20s %-5s  %s%n", "time", "component", "level", "message"));
+    out.append(String.format("%9s  %-27s %-5s  %s%n", "time", "component", "level", "message"));
     for (Event event : trail) {
       int level = depth.getOrDefault(event.id(), 1);
       String indent = "  ".repeat(level);
       String marker = level > 0 ? "└ child " + event.id().substring(0, 8) + ": " : "";
-      out.append(String.format("%+8.3fs  %-20s %-5s  %s%s%s%n",
+      out.append(String.format("%+8.3fs  %-27s %-5s  %s%s%s%n",
           Duration.between(start, event.time()).toNanos() / 1e9, event.component(), event.level(),
           level > 0 ? indent : "", marker, event.text()));
     }
