@@ -36,15 +36,16 @@ final class CorrelatingProducer<K, V> implements Producer<K, V> {
 
   @Override
   public Future<RecordMetadata> send(ProducerRecord<K, V> record) {
-    kafka.inject(Objects.requireNonNull(record, "record").headers());
-    return delegate.send(record);
+    ProducerRecord<K, V> sent = kafka.toSend(Objects.requireNonNull(record, "record"));
+    kafka.inject(sent.headers());
+    return delegate.send(sent);
   }
 
   @Override
   public Future<RecordMetadata> send(ProducerRecord<K, V> record, Callback callback) {
-    Objects.requireNonNull(record, "record");
-    Correlation correlation = kafka.inject(record.headers());
-    return delegate.send(record, callback == null ? null : inScope(callback, correlation));
+    ProducerRecord<K, V> sent = kafka.toSend(Objects.requireNonNull(record, "record"));
+    Correlation correlation = kafka.inject(sent.headers());
+    return delegate.send(sent, callback == null ? null : inScope(callback, correlation));
   }
 
   private Callback inScope(Callback callback, Correlation correlation) {

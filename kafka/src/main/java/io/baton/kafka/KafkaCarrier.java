@@ -55,7 +55,15 @@ final class KafkaCarrier {
   private Header id;
   private Header parent;
 
+  /** Whether this is a record being sent: the headers Baton writes are then {@link SentHeader}s. */
+  private final boolean sending;
+
   KafkaCarrier(Headers headers, CorrelationPropagator propagator) {
+    this(headers, propagator, false);
+  }
+
+  KafkaCarrier(Headers headers, CorrelationPropagator propagator, boolean sending) {
+    this.sending = sending;
     this.headers = headers;
     this.idName = propagator.idHeader();
     this.parentName = propagator.parentHeader();
@@ -176,7 +184,8 @@ final class KafkaCarrier {
   void set(String key, String value) {
     // When the headers ignored a removal, remove left the counts to be taken again: keep out.
     boolean counted = remove(key);
-    Header header = new RecordHeader(key, value.getBytes(StandardCharsets.UTF_8));
+    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+    Header header = sending ? new SentHeader(key, bytes) : new RecordHeader(key, bytes);
     headers.add(header);
     if (!counted) {
       return;
@@ -257,10 +266,15 @@ final class KafkaCarrier {
    */
   void dedupe(Correlation correlation) {
     // Every lookup and write above kept the counts current.
-    if (walked && ids <= 1 && parents <= 1) {
+    if (walked && ids <= 1 && parents <= 1 && spelledAsNamed()) {
       return;
     }
     dedupeWalked(correlation);
+  }
+
+  /** Whether the ID and parent headers there are spelled exactly as the propagator names them. */
+  private boolean spelledAsNamed() {
+    return (id == null || id.key().equals(idName)) && (parent == null || parent.key().equals(parentName));
   }
 
   private void dedupeWalked(Correlation correlation) {
@@ -268,10 +282,12 @@ final class KafkaCarrier {
       if (!walked) {
         walk();
       }
-      if (ids > 1) {
+      // Twice, or once under another casing (Correlation_ID): once, as named, so that tools
+      // looking the name up exactly find it.
+      if (ids > 1 || (ids == 1 && !id.key().equals(idName))) {
         set(idName, correlation.id());
       }
-      if (parents > 1) {
+      if (parents > 1 || (parents == 1 && !parent.key().equals(parentName))) {
         String parentId = correlation.parentId().orElse(null);
         if (parentId == null) {
           remove(parentName);
@@ -281,6 +297,17 @@ final class KafkaCarrier {
       }
     } catch (RuntimeException e) {
       // read-only headers: leave them as they are rather than fail the send or the poll
+    }
+  }
+
+  /**
+   * A correlation header Baton wrote on a record being sent. A record object sent again (a
+   * template) while another correlation is current is told apart by it from one whose ID the
+   * caller set, or that came from a received record: only Baton's own is replaced.
+   */
+  static final class SentHeader extends RecordHeader {
+    SentHeader(String key, byte[] value) {
+      super(key, value);
     }
   }
 }

@@ -2,11 +2,14 @@ package io.baton.kafka;
 
 import io.baton.Baton;
 import io.baton.Correlation;
+import io.baton.CorrelationPropagator.Getter;
 import io.baton.CorrelationPropagator;
 import io.baton.CorrelationScope;
 import io.baton.FailureLog;
 import io.baton.MessageHandler;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -18,10 +21,13 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -300,8 +306,33 @@ public final class KafkaCorrelation {
     return correlation;
   }
 
+  /**
+   * {@code record}, or, when it is a record object Baton already gave an ID for other work (a
+   * template sent again while another correlation is current), a copy without that ID: the
+   * original's headers are read-only once sent, and the copy gets the current correlation.
+   */
+  <K, V> ProducerRecord<K, V> toSend(ProducerRecord<K, V> record) {
+    Header id = record.headers().lastHeader(propagator.idHeader());
+    if (!(id instanceof KafkaCarrier.SentHeader)) {
+      return record;
+    }
+    Correlation current = Baton.current().orElse(null);
+    if (current == null || Arrays.equals(id.value(), current.id().getBytes(StandardCharsets.US_ASCII))) {
+      return record;
+    }
+    RecordHeaders headers = new RecordHeaders();
+    for (Header header : record.headers()) {
+      String name = header.key();
+      if (!Getter.sameName(name, propagator.idHeader()) && !Getter.sameName(name, propagator.parentHeader())) {
+        headers.add(header);
+      }
+    }
+    return new ProducerRecord<>(
+        record.topic(), record.partition(), record.timestamp(), record.key(), record.value(), headers);
+  }
+
   Correlation inject(Headers headers) {
-    KafkaCarrier carrier = new KafkaCarrier(headers, propagator);
+    KafkaCarrier carrier = new KafkaCarrier(headers, propagator, true);
     Correlation correlation = propagator.inject(carrier, KafkaCarrier.GETTER, KafkaCarrier.SETTER);
     carrier.dedupe(correlation);
     return correlation;

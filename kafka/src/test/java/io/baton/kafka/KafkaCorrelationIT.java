@@ -65,6 +65,34 @@ class KafkaCorrelationIT {
   }
 
   @Test
+  void a_record_object_sent_again_as_other_work_is_handled_under_that_works_id() throws Exception {
+    String topic = EmbeddedKafka.topics("templates").get(0);
+    Correlation orderA = Correlation.newRoot();
+    Correlation orderB = Correlation.newRoot();
+    ProducerRecord<String, String> template = new ProducerRecord<>(topic, "receipt", "your receipt");
+    try (Producer<String, String> producer = kafka.producer(EmbeddedKafka.rawProducer())) {
+      try (CorrelationScope a = Baton.open(orderA)) {
+        producer.send(template).get(30, TimeUnit.SECONDS);
+      }
+      try (CorrelationScope b = Baton.open(orderB)) {
+        producer.send(template).get(30, TimeUnit.SECONDS); // its headers are read-only by now
+      }
+    }
+
+    List<String> handledUnder = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (Consumer<String, String> consumer = kafka.consumer(EmbeddedKafka.rawConsumer(topic))) {
+      EmbeddedKafka.pollUntil(consumer, records -> KafkaTesting.forEach(kafka, consumer, records, r -> {
+        handledUnder.add(MDC.get("correlation_id"));
+        log.info("mailing {}", r.value());
+      }), 2);
+    }
+
+    assertThat(handledUnder).containsExactly(orderA.id(), orderB.id());
+    assertThat(logs.withMessage("mailing your receipt")).extracting(CapturedLine::correlationId)
+        .containsExactly(orderA.id(), orderB.id());
+  }
+
+  @Test
   void child_scope_sends_its_parent() throws Exception {
     String topic = EmbeddedKafka.topics("receipts").get(0);
     Correlation order = Correlation.newRoot();

@@ -231,6 +231,53 @@ class KafkaCorrelationTest {
   }
 
   @Test
+  void a_record_object_sent_again_under_another_correlation_carries_that_correlation() {
+    Correlation orderA = Correlation.of("order-a-000000000000001", null);
+    Correlation orderB = Correlation.of("order-b-000000000000001", "click-b-0000000000000001");
+    ProducerRecord<String, String> template = new ProducerRecord<>("orders", "receipt");
+    ProducerRecord<String, String> callersOwn = new ProducerRecord<>("orders", "own");
+    callersOwn.headers().add("correlation_id", ID.getBytes(UTF_8));
+
+    try (CorrelationScope a = Baton.open(orderA)) {
+      producer.send(template);
+      producer.send(template);           // a retry in the same work keeps its ID
+      producer.send(callersOwn);
+    }
+    try (CorrelationScope b = Baton.open(orderB)) {
+      producer.send(template);           // the same object, sent as other work
+      producer.send(callersOwn);         // an ID the caller set is kept
+    }
+    producer.send(template);             // outside any work: what the object holds is kept
+
+    List<ProducerRecord<String, String>> sent = mockProducer.history();
+    assertThat(sent).extracting(r -> header(r.headers(), "correlation_id")).containsExactly(
+        orderA.id(), orderA.id(), ID, orderB.id(), ID, orderA.id());
+    assertThat(header(sent.get(3).headers(), "parent_correlation_id")).isEqualTo(orderB.parentId().orElseThrow());
+    assertThat(count(sent.get(3).headers(), "correlation_id")).isEqualTo(1);
+    assertThat(sent.get(3).value()).isEqualTo("receipt");
+  }
+
+  @Test
+  void a_differently_cased_id_header_is_carried_under_the_canonical_name_once() {
+    ConsumerRecord<String, String> record = record("v");
+    record.headers().add("Correlation_ID", ID.getBytes(UTF_8));
+    record.headers().add("PARENT_correlation_id", PARENT.getBytes(UTF_8));
+    ProducerRecord<String, String> outbound = new ProducerRecord<>("orders", "v");
+    outbound.headers().add("CORRELATION_ID", "not valid".getBytes(UTF_8));
+
+    ConsumerRecord<String, String> polled = poll(record).iterator().next();
+    producer.send(outbound);
+
+    assertThat(header(polled.headers(), "correlation_id")).isEqualTo(ID);
+    assertThat(header(polled.headers(), "parent_correlation_id")).isEqualTo(PARENT);
+    assertThat(countIgnoringCase(polled.headers(), "correlation_id")).isEqualTo(1);
+    assertThat(countIgnoringCase(polled.headers(), "parent_correlation_id")).isEqualTo(1);
+    Headers sent = mockProducer.history().get(0).headers();
+    assertThat(countIgnoringCase(sent, "correlation_id")).isEqualTo(1);
+    assertThat(header(sent, "correlation_id")).matches(Correlation::isValidId);
+  }
+
+  @Test
   void poll_keeps_a_valid_inbound_id() throws Exception {
     ConsumerRecord<String, String> record = record("v");
     record.headers().add("correlation_id", ID.getBytes(UTF_8));
