@@ -51,7 +51,13 @@ final class CorrelatingProducer<K, V> implements Producer<K, V> {
   private Callback inScope(Callback callback, Correlation correlation) {
     return (metadata, exception) -> {
       try (CorrelationScope scope = kafka.propagator().open(correlation)) {
-        callback.onCompletion(metadata, exception);
+        try {
+          callback.onCompletion(metadata, exception);
+        } catch (RuntimeException | Error e) {
+          // the producer logs its own copy after this scope closed, without the ID
+          kafka.failureLog().log(KafkaCorrelation.LOG, e, "Send callback failed");
+          throw e;
+        }
       }
     };
   }

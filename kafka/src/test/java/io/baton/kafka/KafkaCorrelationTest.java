@@ -258,6 +258,27 @@ class KafkaCorrelationTest {
   }
 
   @Test
+  void a_send_callback_that_throws_is_logged_once_under_the_records_correlation() {
+    Correlation order = Correlation.of("order-a-000000000000001", "click-a-0000000000000001");
+    IllegalStateException boom = new IllegalStateException("callback broke");
+    try (CorrelationScope scope = Baton.open(order)) {
+      try {
+        producer.send(new ProducerRecord<>("orders", "v"), (metadata, e) -> {
+          throw boom;
+        });
+      } catch (IllegalStateException e) {
+        assertThat(e).isSameAs(boom); // MockProducer completes on the sending thread
+      }
+    }
+
+    assertThat(logs.lines(line -> line.throwable() == boom)).singleElement().satisfies(line -> {
+      assertThat(line.logger()).isEqualTo("io.baton.kafka");
+      assertThat(line.correlationId()).isEqualTo(order.id());
+      assertThat(line.parentCorrelationId()).isEqualTo(order.parentId().orElseThrow());
+    });
+  }
+
+  @Test
   void a_differently_cased_id_header_is_carried_under_the_canonical_name_once() {
     ConsumerRecord<String, String> record = record("v");
     record.headers().add("Correlation_ID", ID.getBytes(UTF_8));
