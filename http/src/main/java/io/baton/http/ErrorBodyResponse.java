@@ -54,7 +54,7 @@ final class ErrorBodyResponse extends HttpServletResponseWrapper {
       PrintWriter writer = response.getWriter();
       writer.write(new String(body, StandardCharsets.UTF_8));
     }
-    response.flushBuffer();
+    // no flush: with the length reached the container completes the answer itself
   }
 
   static String code(int status) {
