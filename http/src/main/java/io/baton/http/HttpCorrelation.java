@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * // JDK server
  * server.createContext("/checkout", handler).getFilters().add(http.serverFilter());
  * // Jakarta Servlet 6 (Jetty 12 ee10, Tomcat 10.1+)
- * context.addFilter(new FilterHolder(http.servletFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
+ * context.addFilter(new FilterHolder(http.servletFilter()), "/*", EnumSet.of(REQUEST, ASYNC));
  * // JDK HttpClient: outgoing requests carry the current correlation
  * HttpClient client = http.client(HttpClient.newHttpClient());
  * }</pre>
@@ -95,10 +95,12 @@ public final class HttpCorrelation {
   }
 
   /**
-   * A Jakarta Servlet 6 filter; map it to {@code /*} for the {@code REQUEST} dispatch (other
-   * dispatches are passed through, inside the request's correlation). It needs {@code
-   * asyncSupported} where servlets go async: work given to {@code AsyncContext.start(Runnable)}
-   * and the {@code AsyncListener}s added to the context run in the request's correlation.
+   * A Jakarta Servlet 6 filter; map it to {@code /*} for the {@code REQUEST} and {@code ASYNC}
+   * dispatches, with {@code asyncSupported} where servlets go async. The first dispatch takes the
+   * request's correlation from its header; later ones (an async dispatch, an error or forward
+   * dispatch the filter is mapped for) run in that same correlation. Work given to {@code
+   * AsyncContext.start(Runnable)} and the {@code AsyncListener}s added to the context run in it
+   * too, each in its own scope on whichever thread runs them.
    *
    * <p>The container's own error answers ({@code sendError}, its 404) get {@link #errorBody} with
    * the ID. A handler that throws is logged once under the request's correlation; when the
