@@ -13,9 +13,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.baton.Baton;
 import io.baton.Correlation;
-import io.baton.CorrelationPropagator;
 import io.baton.CorrelationScope;
 import io.baton.MessageHandler;
+import io.baton.http.HttpCorrelation;
 import io.baton.jms.JmsCorrelation;
 import io.baton.kafka.KafkaCorrelation;
 import io.baton.kafka.KafkaRetryPolicy;
@@ -107,7 +107,7 @@ public final class CheckoutDemo {
   private final RabbitCorrelation rabbit = RabbitCorrelation.create();
   private final JmsCorrelation jms = JmsCorrelation.create();
   private final QuartzCorrelation quartz = QuartzCorrelation.create();
-  private final CorrelationPropagator http = CorrelationPropagator.create();
+  private final HttpCorrelation http = HttpCorrelation.create();
   private final ExecutorService fanOut = Baton.wrap(Executors.newFixedThreadPool(2));
   private final List<AutoCloseable> closing = new ArrayList<>();
   private final AtomicBoolean running = new AtomicBoolean(true);
@@ -199,39 +199,38 @@ public final class CheckoutDemo {
 
   private HttpServer startApi() throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/checkout", this::checkout);
+    server.createContext("/checkout", this::checkout).getFilters().add(http.serverFilter());
     server.start();
     return server;
   }
 
-  /** Takes a valid inbound X-Correlation-ID, makes one when missing, replaces an invalid one. */
+  /**
+   * Runs inside the request's correlation: the filter took a valid inbound X-Correlation-ID, made
+   * one when missing, replaced an invalid one, and put it on the response.
+   */
   private void checkout(HttpExchange exchange) throws IOException {
-    Correlation correlation = http.extract(exchange.getRequestHeaders(), (headers, key) -> headers.getFirst(key));
-    try (CorrelationScope scope = http.open(correlation)) {
-      exchange.getResponseHeaders().set("X-Correlation-ID", correlation.id());
-      exchange.getResponseHeaders().set("Content-Type", "application/json");
-      JsonNode order;
-      try {
-        order = JSON.readTree(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-      } catch (RuntimeException e) {
-        order = null;
-      }
-      if (order == null || !order.hasNonNull("order") || !order.hasNonNull("amount")) {
-        api.warn("rejected a checkout without an order or amount");
-        respond(exchange, 400, "{\"error\":{\"code\":\"invalid_request\",\"message\":\"order and amount are required\","
-            + "\"correlation_id\":\"" + correlation.id() + "\"}}");
-        return;
-      }
-      String id = order.get("order").asString();
-      api.info("checkout received for order {} ({} EUR)", id, order.get("amount").asString());
-      producer.send(new ProducerRecord<>("orders", id, order.toString()),
-          (metadata, e) -> api.info("order {} handed to Kafka ({})", id, e == null ? metadata.topic() + "-" + metadata.partition() + "@" + metadata.offset() : e.toString()));
-      respond(exchange, 202, "{\"order\":\"" + id + "\",\"status\":\"accepted\",\"correlation_id\":\"" + correlation.id() + "\"}");
+    JsonNode order;
+    try {
+      order = JSON.readTree(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+    } catch (RuntimeException e) {
+      order = null;
     }
+    if (order == null || !order.hasNonNull("order") || !order.hasNonNull("amount")) {
+      api.warn("rejected a checkout without an order or amount");
+      respond(exchange, 400, HttpCorrelation.errorBody("invalid_request", "order and amount are required"));
+      return;
+    }
+    String id = order.get("order").asString();
+    api.info("checkout received for order {} ({} EUR)", id, order.get("amount").asString());
+    producer.send(new ProducerRecord<>("orders", id, order.toString()),
+        (metadata, e) -> api.info("order {} handed to Kafka ({})", id, e == null ? metadata.topic() + "-" + metadata.partition() + "@" + metadata.offset() : e.toString()));
+    respond(exchange, 202, "{\"order\":\"" + id + "\",\"status\":\"accepted\",\"correlation_id\":\""
+        + Baton.current().orElseThrow().id() + "\"}");
   }
 
-  private static void respond(HttpExchange exchange, int status, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+  private static void respond(HttpExchange exchange, int status, String json) throws IOException {
+    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", HttpCorrelation.JSON);
     exchange.sendResponseHeaders(status, bytes.length);
     try (OutputStream stream = exchange.getResponseBody()) {
       stream.write(bytes);
