@@ -92,7 +92,13 @@ class EdgeToBrokersIT {
 
       String id = Calls.curl(checkout).id();
 
-      EmbeddedKafka.pollUntil(consumer, records -> kafka.forEach(records, record -> worker.info("kafka consumed")), 1);
+      EmbeddedKafka.pollUntil(consumer, records -> {
+        try {
+          kafka.forEach(consumer, records, record -> worker.info("kafka consumed"));
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      }, 1);
       assertTrail(id, "kafka consumed");
     }
   }
