@@ -47,7 +47,7 @@ public final class App {
     }
   }
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
     String binding = LoggerFactory.getILoggerFactory().getClass().getName();
     check(binding.startsWith("org.apache.logging.slf4j"),
         "SLF4J is not bound to Log4j2 but to " + binding);
@@ -89,7 +89,7 @@ public final class App {
     ThreadContext.put("correlation_id", "edge-filter-0123456789");
     Map<String, String> before = new HashMap<>(ThreadContext.getImmutableContext());
 
-    kafka.forEach(consumer.poll(Duration.ofMillis(100)),
+    kafka.forEach(consumer, consumer.poll(Duration.ofMillis(100)),
         record -> log.info("charging {}", record.key()));
 
     Map<String, String> after = new HashMap<>(ThreadContext.getImmutableContext());

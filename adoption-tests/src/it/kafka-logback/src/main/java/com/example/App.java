@@ -29,7 +29,7 @@ import org.slf4j.MDC;
 /** A user's app: wraps a Kafka producer and consumer (mocks, no broker) and logs in the handler. */
 public final class App {
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
     // What a user sees when slf4j-api 1.7 wins: no binding found, NOP, every line lost.
     ILoggerFactory factory = LoggerFactory.getILoggerFactory();
     check(factory.getClass().getName().startsWith("ch.qos.logback."),
@@ -66,7 +66,7 @@ public final class App {
     received.addRecord(new ConsumerRecord<>("orders", 0, 0L, 0L, TimestampType.CREATE_TIME, -1, -1,
         out.key(), out.value(), out.headers(), Optional.empty()));
 
-    kafka.forEach(consumer.poll(Duration.ofMillis(100)),
+    kafka.forEach(consumer, consumer.poll(Duration.ofMillis(100)),
         record -> log.info("charging {}", record.key()));
 
     ILoggingEvent line = lines.list.stream()
