@@ -125,6 +125,26 @@ class AmqpCarrierTest {
   }
 
   @Test
+  void the_same_properties_object_published_as_other_work_carries_that_works_id() {
+    AMQP.BasicProperties template = new AMQP.BasicProperties.Builder().contentType("text/plain").build();
+    Correlation orderA = Correlation.of("order-a-000000000000001", null);
+    Correlation orderB = Correlation.of("order-b-000000000000001", null);
+
+    AMQP.BasicProperties first;
+    AMQP.BasicProperties second;
+    try (CorrelationScope a = Baton.open(orderA)) {
+      first = rabbit.inject(template);
+    }
+    try (CorrelationScope b = Baton.open(orderB)) {
+      second = rabbit.inject(template);
+    }
+
+    assertThat(first.getHeaders()).containsEntry("correlation_id", orderA.id());
+    assertThat(second.getHeaders()).containsEntry("correlation_id", orderB.id());
+    assertThat(template.getHeaders()).as("the caller's properties are never written").isNull();
+  }
+
+  @Test
   void publishing_null_properties_gets_properties_with_a_fresh_id() {
     AMQP.BasicProperties published = rabbit.inject(null);
 
