@@ -108,7 +108,7 @@ class KafkaLeaderFailoverIT {
 
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (receivedIds.size() < RECORDS && System.nanoTime() < deadline) {
-          kafka.forEach(consumer.poll(Duration.ofMillis(200)),
+          kafka.forEach(consumer, consumer.poll(Duration.ofMillis(200)),
               record -> receivedIds.merge(record.key(), String.valueOf(MDC.get("correlation_id")),
                   (a, b) -> a.equals(b) ? a : "conflict " + a + " " + b));
           consumer.commitSync();
