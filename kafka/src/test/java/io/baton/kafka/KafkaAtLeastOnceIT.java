@@ -638,16 +638,17 @@ class KafkaAtLeastOnceIT {
       // connected and with the DLT's metadata, as a worker that has run for a while
       assertThat(republisher.partitionsFor(dltTopic)).hasSize(1);
       try (Consumer<String, String> consumer = worker(kafka, "outage-" + topic, topic)) {
+        TopicPartition partition = new TopicPartition(topic, 0);
         dltBroker.stop();
         try {
-          loop(consumer, handler, ledger, null, () -> ledger.loopFailures >= 3);
+          loop(consumer, handler, ledger, null, () -> ledger.loopFailures >= 3
+              || ledger.done.getOrDefault(partition, Set.of()).size() == 20); // (the latter: a broken build)
         } finally {
           dltBroker.start();
         }
         failuresWhileDown = ledger.loopFailures;
         // r3 could not be dead-lettered: it and the rest of its batch stayed unhandled and uncommitted
         assertThat(ledger.handled.keySet()).containsExactlyInAnyOrder("r0", "r1", "r2");
-        TopicPartition partition = new TopicPartition(topic, 0);
         assertThat(consumer.committed(Set.of(partition)).get(partition).offset()).isEqualTo(3);
         // the broker is back; the same loop goes on
         loop(consumer, handler, ledger, null,
