@@ -32,6 +32,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
@@ -44,6 +45,8 @@ import io.baton.testing.KafkaHalts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -196,11 +199,57 @@ class KafkaAtLeastOnceIT {
     return strictCluster.bootstrapServers();
   }
 
+  /**
+   * A third broker that the test can make unreachable for a while: it advertises the port of a
+   * {@link TcpForwarder} (clients connect to the advertised address, not the bootstrap one), so
+   * stopping the forwarder cuts every client off it and starting it again brings them back.
+   */
+  private static KafkaClusterTestKit outageCluster;
+  private static TcpForwarder outageForwarder;
+
+  private static synchronized TcpForwarder outageBroker() throws Exception {
+    if (outageCluster == null) {
+      KafkaHalts.intercept();
+      TcpForwarder forwarder = new TcpForwarder();
+      TestKitNodes nodes =
+          new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build();
+      KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes)
+          .setConfigProp("advertised.listeners",
+              nodes.brokerListenerName().value() + "://127.0.0.1:" + forwarder.port())
+          .setConfigProp("offsets.topic.replication.factor", "1")
+          .setConfigProp("offsets.topic.num.partitions", "1")
+          .setConfigProp("group.initial.rebalance.delay.ms", "0")
+          .build();
+      java.io.PrintStream stdout = System.out;
+      System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+      try {
+        cluster.format();
+      } finally {
+        System.setOut(stdout);
+      }
+      cluster.startup();
+      String bound = cluster.bootstrapServers().split(",")[0];
+      int colon = bound.lastIndexOf(':');
+      forwarder.forwardTo(bound.substring(0, colon), Integer.parseInt(bound.substring(colon + 1)));
+      cluster.waitForReadyBrokers();
+      outageCluster = cluster;
+      outageForwarder = forwarder;
+    }
+    return outageForwarder;
+  }
+
   @AfterAll
   static void stopStrictCluster() throws Exception {
     if (strictCluster != null) {
       strictCluster.close();
       strictCluster = null;
+    }
+    if (outageCluster != null) {
+      outageForwarder.start(); // let the broker's own clients close cleanly
+      outageCluster.close();
+      outageCluster = null;
+      outageForwarder.close();
+      outageForwarder = null;
     }
   }
 
@@ -545,6 +594,106 @@ class KafkaAtLeastOnceIT {
     assertThat(logs.withMessage("handling forged-main")).hasSize(2);
     assertThat(logs.lines(line -> line.logger().startsWith("io.baton") || line.logger().equals("order-worker")))
         .allSatisfy(line -> assertThat(line.message()).doesNotContain("\r", "\n", "INFO forged", otherTeam));
+    assertEveryLineCarriesItsRecordsId(ledger);
+  }
+
+  /**
+   * The broker the DLT lives on is unreachable for a while (connections cut and refused). With the
+   * client's default {@code rebootstrap} the producer may forget the topic's metadata, and then
+   * {@code send} itself fails after {@code max.block.ms} (or the delivery times out, as next); with
+   * {@code none} it keeps the metadata, the record is accepted and its delivery times out, so the
+   * acknowledgement is what fails.
+   */
+  @ParameterizedTest(name = "metadata.recovery.strategy={0}")
+  @ValueSource(strings = {"rebootstrap", "none"})
+  void a_dlt_broker_that_is_down_for_a_while_loses_nothing_and_commits_nothing_past_it(String recovery)
+      throws Exception {
+    TcpForwarder dltBroker = outageBroker();
+    String dltBootstrap = "127.0.0.1:" + dltBroker.port();
+    String topic = EmbeddedKafka.topics("outage").get(0); // on the shared broker, which stays up
+    String dltTopic = topic + ".DLT";
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, dltBootstrap))) {
+      admin.createTopics(List.of(new NewTopic(dltTopic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+    }
+    Set<String> poison = Set.of("r3", "r11", "r17");
+    // the republishing producer gives up quickly while its broker is unreachable
+    Map<String, Object> republisherConfig = EmbeddedKafka.producerConfig();
+    republisherConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, dltBootstrap);
+    republisherConfig.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "1000");
+    republisherConfig.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "1000");
+    republisherConfig.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "1500");
+    republisherConfig.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "200");
+    republisherConfig.put(org.apache.kafka.clients.CommonClientConfigs.METADATA_RECOVERY_STRATEGY_CONFIG, recovery);
+    Ledger ledger;
+    int failuresWhileDown;
+    try (Producer<String, String> producer = kafka.producer(EmbeddedKafka.rawProducer());
+        Producer<String, String> republisher = kafka.producer(new KafkaProducer<String, String>(republisherConfig))) {
+      ledger = send(topic, 20, producer, null);
+      MessageHandler<ConsumerRecord<String, String>> handler = ledger.tracking(kafka.retrying(record -> {
+        log.info("handling {}", record.key());
+        if (poison.contains(record.key())) {
+          throw new IllegalStateException("poison");
+        }
+        ledger.handled(record);
+      }, republisher, KafkaRetryPolicy.newBuilder().attempts(1).sendTimeout(Duration.ofSeconds(3)).build()));
+      // connected and with the DLT's metadata, as a worker that has run for a while
+      assertThat(republisher.partitionsFor(dltTopic)).hasSize(1);
+      try (Consumer<String, String> consumer = worker(kafka, "outage-" + topic, topic)) {
+        TopicPartition partition = new TopicPartition(topic, 0);
+        dltBroker.stop();
+        try {
+          loop(consumer, handler, ledger, null, () -> ledger.loopFailures >= 3
+              || ledger.done.getOrDefault(partition, Set.of()).size() == 20); // (the latter: a broken build)
+        } finally {
+          dltBroker.start();
+        }
+        failuresWhileDown = ledger.loopFailures;
+        // r3 could not be dead-lettered: it and the rest of its batch stayed unhandled and uncommitted
+        assertThat(ledger.handled.keySet()).containsExactlyInAnyOrder("r0", "r1", "r2");
+        assertThat(consumer.committed(Set.of(partition)).get(partition).offset()).isEqualTo(3);
+        // the broker is back; the same loop goes on
+        loop(consumer, handler, ledger, null,
+            () -> ledger.done.getOrDefault(partition, Set.of()).size() == 20);
+      }
+    }
+    try (KafkaConsumer<String, String> dlt = readerOn(dltBootstrap, dltTopic)) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (ledger.deadLetters.size() < poison.size() && System.nanoTime() < deadline) {
+        dlt.poll(Duration.ofMillis(100)).forEach(ledger.deadLetters::add);
+      }
+      dlt.poll(Duration.ofSeconds(1)).forEach(ledger.deadLetters::add); // a copy too many would show here
+    }
+
+    assertThat(failuresWhileDown).isEqualTo(3);
+    assertThat(ledger.handled).hasSize(17).allSatisfy((key, times) -> assertThat(times).as(key).hasValue(1));
+    // Exactly once: no republish reached the broker while it was down (the forwarder refused every
+    // connection), and every failed send had completed before it came back, so none can be doubled.
+    assertDeadLettered(ledger, poison.toArray(new String[0]));
+    assertThat(logs.withMessage("handling r3")).hasSize(failuresWhileDown + 1)
+        .extracting(CapturedLine::correlationId).containsOnly(ledger.idByKey.get("r3"));
+    List<CapturedLine> republishFailures = logs.lines(line -> line.message().startsWith("Could not republish "));
+    assertThat(republishFailures).hasSize(failuresWhileDown).allSatisfy(line -> {
+      assertThat(line.message()).startsWith("Could not republish " + topic + "-0@3 to " + dltTopic);
+      assertThat(line.logger()).isEqualTo("io.baton.kafka");
+      assertThat(line.level()).isEqualTo("ERROR");
+      assertThat(line.correlationId()).isEqualTo(ledger.idByKey.get("r3"));
+      assertThat(line.throwable()).hasCauseInstanceOf(org.apache.kafka.common.errors.TimeoutException.class);
+      if (recovery.equals("none")) { // the record was accepted; its acknowledgement never came
+        assertThat(line.throwable().getCause().getMessage()).contains("Expiring 1 record(s)");
+      }
+    });
+    // every failure line (Baton's and the loop's) carries the ID of the record it names
+    List<CapturedLine> failureLines = logs.lines(line -> line.logger().startsWith("io.baton.kafka")
+        && (line.throwable() != null || line.level().equals("ERROR") || line.level().equals("WARN")));
+    failureLines = new ArrayList<>(failureLines);
+    failureLines.addAll(logs.withMessage("batch failed, going on"));
+    assertThat(failureLines).hasSizeGreaterThanOrEqualTo(poison.size() + 2 * failuresWhileDown);
+    java.util.regex.Pattern names = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(topic) + "-0@(\\d+)");
+    for (CapturedLine line : failureLines) {
+      java.util.regex.Matcher named = names.matcher(line.message());
+      assertThat(named.find()).as("names its record: %s", line).isTrue();
+      assertThat(line.correlationId()).as(line.toString()).isEqualTo(ledger.idByKey.get("r" + named.group(1)));
+    }
     assertEveryLineCarriesItsRecordsId(ledger);
   }
 }
