@@ -25,13 +25,23 @@ public final class BatonAssertions {
 
   private BatonAssertions() {}
 
-  /** Asserts that {@code actual} was logged under the same correlation ID as {@code expected}. */
+  /**
+   * Asserts that {@code actual} was logged under the same correlation ID as {@code expected}.
+   *
+   * @param expected a line logged under the correlation
+   * @param actual the line that must carry the same {@code correlation_id}
+   */
   public static void assertSameCorrelation(LogLine expected, LogLine actual) {
     requireId(expected, "expected");
     assertCorrelationId(expected.correlationId(), actual);
   }
 
-  /** Asserts that {@code line} was logged under the correlation ID {@code expectedId}. */
+  /**
+   * Asserts that {@code line} was logged under the correlation ID {@code expectedId}.
+   *
+   * @param expectedId the ID, e.g. the one the test sent a message with
+   * @param line the line that must carry it
+   */
   public static void assertCorrelationId(String expectedId, LogLine line) {
     Objects.requireNonNull(expectedId, "expectedId");
     Objects.requireNonNull(line, "line");
@@ -47,13 +57,21 @@ public final class BatonAssertions {
    * Asserts that {@code child} was logged under a child correlation of the one {@code parent} was
    * logged under: its {@code parent_correlation_id} is the parent's {@code correlation_id}, and its
    * own ID is a valid one, different from the parent's.
+   *
+   * @param child the line of the spawned work
+   * @param parent a line of the work that spawned it
    */
   public static void assertChildOf(LogLine child, LogLine parent) {
     requireId(parent, "parent");
     assertChildOf(child, parent.correlationId());
   }
 
-  /** Like {@link #assertChildOf(LogLine, LogLine)}, for the parent's ID. */
+  /**
+   * Like {@link #assertChildOf(LogLine, LogLine)}, for the parent's ID.
+   *
+   * @param child the line of the spawned work
+   * @param parentId the correlation ID of the work that spawned it
+   */
   public static void assertChildOf(LogLine child, String parentId) {
     Objects.requireNonNull(child, "child");
     Objects.requireNonNull(parentId, "parentId");
@@ -75,6 +93,9 @@ public final class BatonAssertions {
    * Asserts that {@code line} was logged under a fresh root: a valid {@code correlation_id}, no
    * {@code parent_correlation_id}, and none of {@code unrelatedIds} (the work it must not be
    * part of).
+   *
+   * @param line the line that must start a correlation of its own
+   * @param unrelatedIds IDs it must not carry
    */
   public static void assertFreshRoot(LogLine line, String... unrelatedIds) {
     Objects.requireNonNull(line, "line");

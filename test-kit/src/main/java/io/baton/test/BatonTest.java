@@ -69,6 +69,8 @@ public final class BatonTest implements BeforeEachCallback, AfterEachCallback {
   /**
    * A new extension, for a {@code @RegisterExtension} field (an instance field, or a static one:
    * either way it checks and captures per test).
+   *
+   * @return a new extension
    */
   public static BatonTest create() {
     return new BatonTest();
@@ -128,6 +130,10 @@ public final class BatonTest implements BeforeEachCallback, AfterEachCallback {
    * <pre>{@code
    * ExecutorService pool = Baton.wrap(baton.executor(Executors.newFixedThreadPool(4)));
    * }</pre>
+   *
+   * @param executor the executor the test's work runs on
+   * @return an executor running each task on {@code executor}, checked; shutting it down shuts
+   *     down {@code executor}
    */
   public ExecutorService executor(ExecutorService executor) {
     return new CheckingExecutorService(executor, this);
@@ -136,17 +142,31 @@ public final class BatonTest implements BeforeEachCallback, AfterEachCallback {
   /**
    * {@code task}, checked when it ends like a task of {@link #executor}: for a thread the test
    * starts itself, {@code new Thread(baton.task(work)).start()}.
+   *
+   * @param task the work
+   * @return {@code task}, checked when it ends
    */
   public Runnable task(Runnable task) {
-    Objects.requireNonNull(task, "task");
-    return () -> {
+    return new CheckedTask(Objects.requireNonNull(task, "task"));
+  }
+
+  /** A task checked when it ends; keeps the task, for the executor's {@code shutdownNow}. */
+  final class CheckedTask implements Runnable {
+    final Runnable task;
+
+    CheckedTask(Runnable task) {
+      this.task = task;
+    }
+
+    @Override
+    public void run() {
       ThreadState before = begin();
       try {
         task.run();
       } finally {
         end(before);
       }
-    };
+    }
   }
 
   <T> Callable<T> checked(Callable<T> task) {
@@ -202,6 +222,7 @@ public final class BatonTest implements BeforeEachCallback, AfterEachCallback {
   /**
    * Every line captured in the current test (or the last one, after it ended), in logging order.
    *
+   * @return a copy: lines logged later are not added to it
    * @throws IllegalStateException when Logback is not the SLF4J backend
    */
   public List<LogLine> logs() {
@@ -212,19 +233,34 @@ public final class BatonTest implements BeforeEachCallback, AfterEachCallback {
     return new ArrayList<>(lines);
   }
 
-  /** The captured lines that match {@code filter}. */
+  /**
+   * The captured lines that match {@code filter}.
+   *
+   * @param filter which lines
+   * @return those lines, in logging order
+   */
   public List<LogLine> logs(Predicate<LogLine> filter) {
     Objects.requireNonNull(filter, "filter");
     return logs().stream().filter(filter).collect(Collectors.toList());
   }
 
-  /** The captured lines whose message contains {@code text}. */
+  /**
+   * The captured lines whose message contains {@code text}.
+   *
+   * @param text part of the formatted message
+   * @return those lines, in logging order
+   */
   public List<LogLine> withMessage(String text) {
     Objects.requireNonNull(text, "text");
     return logs(line -> line.message() != null && line.message().contains(text));
   }
 
-  /** The captured lines of the logger named {@code name}. */
+  /**
+   * The captured lines of the logger named {@code name}.
+   *
+   * @param name the logger's full name
+   * @return those lines, in logging order
+   */
   public List<LogLine> fromLogger(String name) {
     Objects.requireNonNull(name, "name");
     return logs(line -> name.equals(line.logger()));

@@ -62,7 +62,12 @@ final class CheckingExecutorService extends AbstractExecutorService {
 
   @Override
   public List<Runnable> shutdownNow() {
-    return new ArrayList<>(delegate.shutdownNow());
+    // The tasks as they were given, not the checking wrappers around them.
+    List<Runnable> tasks = new ArrayList<>();
+    for (Runnable task : delegate.shutdownNow()) {
+      tasks.add(task instanceof BatonTest.CheckedTask ? ((BatonTest.CheckedTask) task).task : task);
+    }
+    return tasks;
   }
 
   @Override

@@ -39,42 +39,74 @@ public final class LogLine {
     this.throwable = throwable;
   }
 
-  /** The line's level. */
+  /**
+   * The line's level.
+   *
+   * @return the level it was logged at
+   */
   public Level level() {
     return level;
   }
 
-  /** The name of the logger that logged it. */
+  /**
+   * The name of the logger that logged it.
+   *
+   * @return the logger's name
+   */
   public String logger() {
     return logger;
   }
 
-  /** The name of the thread that logged it. */
+  /**
+   * The name of the thread that logged it.
+   *
+   * @return the thread's name at the time
+   */
   public String thread() {
     return thread;
   }
 
-  /** The formatted message (arguments filled in). */
+  /**
+   * The formatted message (arguments filled in).
+   *
+   * @return the message
+   */
   public String message() {
     return message;
   }
 
-  /** The whole MDC the line was logged with (unmodifiable). */
+  /**
+   * The whole MDC the line was logged with, Baton's keys and everyone else's.
+   *
+   * @return an unmodifiable copy
+   */
   public Map<String, String> mdc() {
     return mdc;
   }
 
-  /** The {@code correlation_id} the line carried, or null. */
+  /**
+   * The {@code correlation_id} the line carried.
+   *
+   * @return the ID, or null when it carried none
+   */
   public String correlationId() {
     return mdc.get(Baton.ID_KEY);
   }
 
-  /** The {@code parent_correlation_id} the line carried, or null (a root, or no correlation). */
+  /**
+   * The {@code parent_correlation_id} the line carried.
+   *
+   * @return the parent's ID, or null (a root, or no correlation)
+   */
   public String parentCorrelationId() {
     return mdc.get(Baton.PARENT_KEY);
   }
 
-  /** The exception logged with the line, or null. */
+  /**
+   * The exception logged with the line.
+   *
+   * @return the exception itself, or null
+   */
   public Throwable throwable() {
     return throwable;
   }

@@ -162,6 +162,27 @@ class BatonTestLeakCheckTest {
     assertEquals(3, events.succeeded().count());
   }
 
+  @Test
+  void shutdown_now_returns_the_tasks_as_given() throws Exception {
+    CountDownLatch blocking = new CountDownLatch(1);
+    ExecutorService pool = BatonTest.create().executor(Executors.newSingleThreadExecutor());
+    pool.execute(() -> await(blocking));
+    Runnable queued = () -> {};
+    pool.execute(queued);
+
+    assertEquals(List.of(queued), pool.shutdownNow());
+    assertTrue(pool.awaitTermination(5, TimeUnit.SECONDS));
+    assertTrue(pool.isShutdown() && pool.isTerminated());
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private static void sleep(long millis) {
     try {
       Thread.sleep(millis);
