@@ -23,14 +23,16 @@ import org.opentest4j.AssertionFailedError;
  * class OrderHandlerTest {
  *   @RegisterExtension final BatonTest baton = BatonTest.create();
  *
+ *   // Its tasks are checked too: one that leaves a scope open fails the test.
+ *   final ExecutorService pool = Baton.wrap(baton.executor(Executors.newFixedThreadPool(2)));
+ *
  *   @Test
- *   void handler_logs_under_the_message_id() throws Exception {
- *     ExecutorService pool = baton.executor(Executors.newFixedThreadPool(2)); // its threads are checked too
+ *   void the_order_logs_under_one_correlation() throws Exception {
  *     try (CorrelationScope scope = Baton.openNew()) {
- *       pool.submit(Baton.wrap(() -> handler.handle(order))).get();
+ *       new OrderHandler(pool).handle("A-1");           // logs "received", then "charged" on the pool
  *     }
- *     LogLine line = baton.withMessage("order accepted").get(0);
- *     BatonAssertions.assertSameCorrelation(baton.withMessage("order received").get(0), line);
+ *     LogLine received = baton.withMessage("order A-1 received").get(0);
+ *     BatonAssertions.assertSameCorrelation(received, baton.withMessage("order A-1 charged").get(0));
  *   }
  * }
  * }</pre>
