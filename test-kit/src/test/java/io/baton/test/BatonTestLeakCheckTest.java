@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -89,9 +90,17 @@ class BatonTestLeakCheckTest {
   static class Clean {
     @RegisterExtension final BatonTest baton = BatonTest.create();
     final ExecutorService pool = Executors.newFixedThreadPool(2);
+    CorrelationScope aroundEachTest;
+
+    // The check runs after @AfterEach: a scope a test's setup opens and its teardown closes is fine.
+    @BeforeEach
+    void open() {
+      aroundEachTest = Baton.openNew();
+    }
 
     @AfterEach
     void shutDown() {
+      aroundEachTest.close();
       pool.shutdownNow();
     }
 
