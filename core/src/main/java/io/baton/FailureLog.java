@@ -19,7 +19,8 @@ import org.slf4j.event.Level;
  *     .build();
  * }</pre>
  *
- * <p>A failure is logged once by Baton, however many of its wrappers it passes through, and the
+ * <p>A failure is logged once by Baton, however many of its wrappers it passes through within the
+ * same correlation (an exception object thrown again by other work is logged again), and the
  * correlation it happened in is remembered: {@link Baton#openFailed(Throwable)} reopens it for a
  * line logged later, e.g. in the loop that caught the exception.
  */
@@ -63,7 +64,14 @@ public final class FailureLog {
    * this very failure already. Call it inside the failed work's scope. Never throws.
    */
   public void log(Logger logger, Throwable failure, String message, Object... args) {
-    if (failure == null || SEEN.putIfAbsent(failure, ContextScope.snapshot()) != null) {
+    if (failure == null) {
+      return;
+    }
+    ContextScope.Snapshot here = ContextScope.snapshot();
+    ContextScope.Snapshot before = SEEN.put(failure, here);
+    // The same work's failure passing through another wrapper is logged once; an exception
+    // object thrown again by other work (a preallocated one) is that work's failure, and logged.
+    if (before != null && Objects.equals(before.correlation, here.correlation)) {
       return;
     }
     if (level == null) {

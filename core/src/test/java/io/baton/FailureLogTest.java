@@ -93,6 +93,21 @@ class FailureLogTest {
   }
 
   @Test
+  void a_preallocated_exception_thrown_again_by_other_work_is_logged_again_under_that_work() {
+    IllegalStateException shared = new IllegalStateException("declined");
+    Correlation other = Correlation.of("order-0000000000000002", null);
+    try (CorrelationScope first = Baton.open(order)) {
+      FailureLog.defaults().log(log, shared, "handler failed");
+    }
+    try (CorrelationScope second = Baton.open(other)) {
+      FailureLog.defaults().log(log, shared, "handler failed");
+    }
+
+    assertThat(logs.lines(line -> line.throwable() == shared)).extracting(CapturedLine::correlationId)
+        .containsExactly(order.id(), other.id());
+  }
+
+  @Test
   void open_failed_gives_a_caught_failure_the_correlation_and_fields_it_was_thrown_in() {
     IllegalStateException boom = new IllegalStateException("declined");
     Throwable caught;
