@@ -102,7 +102,8 @@ public final class Baton {
    * }</pre>
    *
    * @param failure the exception caught after Baton's scope closed
-   * @return the scope to close; a scope that changes nothing when Baton did not log {@code failure}
+   * @return the scope to close; one that changes nothing when Baton did not log {@code failure}
+   *     inside a correlation
    */
   public static CorrelationScope openFailed(Throwable failure) {
     ContextScope.Snapshot where = FailureLog.whereThrown(failure);
