@@ -26,7 +26,11 @@ public final class Correlation {
     this.parentId = parentId;
   }
 
-  /** A fresh correlation with no parent. */
+  /**
+   * A fresh correlation with no parent.
+   *
+   * @return a new root correlation with a fresh random ID
+   */
   public static Correlation newRoot() {
     return new Correlation(Ids.newUuidV4(), null);
   }
@@ -36,6 +40,7 @@ public final class Correlation {
    *
    * @param id the correlation ID
    * @param parentId the parent's ID, or {@code null} for a root
+   * @return the correlation
    * @throws IllegalArgumentException when {@code id} or a non-null {@code parentId} is not a valid
    *     ID (see {@link #isValidId(CharSequence)})
    */
@@ -52,12 +57,19 @@ public final class Correlation {
   /**
    * Whether {@code value} is a valid correlation ID: 16 to 64 characters, each one of {@code
    * A-Z}, {@code a-z}, {@code 0-9}, {@code -} or {@code _}. Null is not valid.
+   *
+   * @param value the candidate ID; may be {@code null}
+   * @return {@code true} when {@code value} may be used as a correlation ID
    */
   public static boolean isValidId(CharSequence value) {
     return Ids.isValid(value);
   }
 
-  /** A fresh correlation whose parent is this one. */
+  /**
+   * A fresh correlation whose parent is this one.
+   *
+   * @return a new child correlation with a fresh random ID
+   */
   public Correlation newChild() {
     return new Correlation(Ids.newUuidV4(), id);
   }
@@ -66,12 +78,20 @@ public final class Correlation {
     return new Correlation(childId, id);
   }
 
-  /** This correlation's ID. */
+  /**
+   * This correlation's ID.
+   *
+   * @return the ID, always valid
+   */
   public String id() {
     return id;
   }
 
-  /** The parent's ID, empty for a root. */
+  /**
+   * The parent's ID, empty for a root.
+   *
+   * @return the parent's ID, or empty for a root
+   */
   public Optional<String> parentId() {
     return Optional.ofNullable(parentId);
   }

@@ -52,6 +52,10 @@ public final class CorrelationPropagator {
      * missing (with a warning that names only the type), so a getter may hand over whatever the
      * carrier holds. Carriers whose names are case-insensitive in practice (HTTP-style headers)
      * should match {@code key} ignoring ASCII case, e.g. with {@link #sameName}.
+     *
+     * @param carrier the message or its headers
+     * @param key the header name
+     * @return the raw value, or {@code null} when absent
      */
     Object get(C carrier, String key);
 
@@ -60,6 +64,10 @@ public final class CorrelationPropagator {
      * X-Correlation-ID} is {@code x-correlation-id}, but {@code correlation_id} spelled with a
      * dotless i (U+0131) is not {@code correlation_id}, as it would be to {@link
      * String#equalsIgnoreCase}.
+     *
+     * @param name a header name as the carrier holds it
+     * @param key the name looked for
+     * @return {@code true} when the two names are equal ignoring ASCII case
      */
     static boolean sameName(String name, String key) {
       // Names of another length, by far the most common case, are told apart by length alone,
@@ -90,12 +98,21 @@ public final class CorrelationPropagator {
    */
   @FunctionalInterface
   public interface Setter<C> {
-    /** Puts {@code value} under {@code key}, replacing whatever was there. */
+    /**
+     * Puts {@code value} under {@code key}, replacing whatever was there.
+     *
+     * @param carrier the message or its headers
+     * @param key the header name
+     * @param value the value to write
+     */
     void set(C carrier, String key, String value);
 
     /**
      * Removes {@code key}, where the carrier can (a stale parent next to a replaced ID). By
      * default does nothing.
+     *
+     * @param carrier the message or its headers
+     * @param key the header name
      */
     default void remove(C carrier, String key) {}
   }
@@ -126,47 +143,82 @@ public final class CorrelationPropagator {
   /**
    * The default propagator: headers {@code correlation_id} / {@code parent_correlation_id}, alias
    * {@code X-Correlation-ID}, the same names as MDC keys, random UUID v4 IDs.
+   *
+   * @return the shared default propagator
    */
   public static CorrelationPropagator create() {
     return DEFAULT;
   }
 
-  /** A builder starting from the defaults of {@link #create()}. */
+  /**
+   * A builder starting from the defaults of {@link #create()}.
+   *
+   * @return a new builder
+   */
   public static Builder newBuilder() {
     return new Builder();
   }
 
-  /** The header that carries the correlation ID. */
+  /**
+   * The header that carries the correlation ID.
+   *
+   * @return the ID header's name
+   */
   public String idHeader() {
     return idHeader;
   }
 
-  /** The header that carries the parent correlation ID. */
+  /**
+   * The header that carries the parent correlation ID.
+   *
+   * @return the parent header's name
+   */
   public String parentHeader() {
     return parentHeader;
   }
 
-  /** Headers read, in order, when {@link #idHeader()} is missing on an inbound message. */
+  /**
+   * Headers read, in order, when {@link #idHeader()} is missing on an inbound message.
+   *
+   * @return the alias header names, unmodifiable
+   */
   public List<String> aliases() {
     return Collections.unmodifiableList(Arrays.asList(aliases));
   }
 
-  /** The MDC key of the correlation ID. */
+  /**
+   * The MDC key of the correlation ID.
+   *
+   * @return the ID's MDC key
+   */
   public String idMdcKey() {
     return idMdcKey;
   }
 
-  /** The MDC key of the parent correlation ID. */
+  /**
+   * The MDC key of the parent correlation ID.
+   *
+   * @return the parent's MDC key
+   */
   public String parentMdcKey() {
     return parentMdcKey;
   }
 
-  /** A fresh root correlation, with an ID from this propagator's generator. */
+  /**
+   * A fresh root correlation, with an ID from this propagator's generator.
+   *
+   * @return a new root correlation
+   */
   public Correlation newRoot() {
     return new Correlation(newId(), null);
   }
 
-  /** A fresh child of {@code parent}, with an ID from this propagator's generator. */
+  /**
+   * A fresh child of {@code parent}, with an ID from this propagator's generator.
+   *
+   * @param parent the correlation the child is spawned by
+   * @return a new child correlation
+   */
   public Correlation newChild(Correlation parent) {
     return parent.newChild(newId());
   }
@@ -179,6 +231,10 @@ public final class CorrelationPropagator {
    * #idMdcKey()} (an application's own edge filter put it there) is used, unless {@link
    * Builder#readMdc} turned that off.
    *
+   * @param <C> the carrier type
+   * @param carrier the outbound message or its headers
+   * @param getter reads the carrier's headers
+   * @param setter writes the carrier's headers
    * @return the correlation the carrier now carries
    */
   public <C> Correlation inject(C carrier, Getter<C> getter, Setter<C> setter) {
@@ -239,6 +295,11 @@ public final class CorrelationPropagator {
    * Writes {@code correlation} into {@code carrier}, replacing the ID there and its parent (removed
    * when {@code correlation} has none), whatever the carrier held. For carriers that outlive one
    * message, such as a producer's default properties or a scheduled job's data.
+   *
+   * @param <C> the carrier type
+   * @param carrier the long-lived carrier to overwrite
+   * @param setter writes (and removes) the carrier's headers
+   * @param correlation the correlation to write
    */
   public <C> void write(C carrier, Setter<C> setter, Correlation correlation) {
     Objects.requireNonNull(correlation, "correlation");
@@ -248,6 +309,11 @@ public final class CorrelationPropagator {
   /**
    * The correlation {@code carrier} carries, by the rules in the table above. Never null, never
    * throws.
+   *
+   * @param <C> the carrier type
+   * @param carrier the inbound message or its headers
+   * @param getter reads the carrier's headers
+   * @return the carrier's correlation, or a fresh root
    */
   public <C> Correlation extract(C carrier, Getter<C> getter) {
     return extract(carrier, getter, null, null);
@@ -257,6 +323,12 @@ public final class CorrelationPropagator {
    * Like {@link #extract(Object, Getter)}, with a last resort: when neither {@link #idHeader()}
    * nor any alias is present, {@code fallbackId} (e.g. a request/reply correlation property) is
    * used if it is a valid ID; the parent is read as usual. An invalid fallback counts as missing.
+   *
+   * @param <C> the carrier type
+   * @param carrier the inbound message or its headers
+   * @param getter reads the carrier's headers
+   * @param fallbackId the ID to use when no ID header is present; may be {@code null}
+   * @return the carrier's correlation, or a fresh root
    */
   public <C> Correlation extract(C carrier, Getter<C> getter, String fallbackId) {
     return extract(carrier, getter, null, fallbackId);
@@ -266,12 +338,25 @@ public final class CorrelationPropagator {
    * Like {@link #extract}, and then makes the carrier say the same: a missing or invalid ID is
    * replaced by the fresh one, an ID found under an alias is copied to {@link #idHeader()}, an
    * invalid parent is removed. Whatever the carrier is forwarded to then carries the same ID.
+   *
+   * @param <C> the carrier type
+   * @param carrier the inbound message or its headers, fixed in place
+   * @param getter reads the carrier's headers
+   * @param setter writes (and removes) the carrier's headers
+   * @return the carrier's correlation, or the fresh root it now carries
    */
   public <C> Correlation normalize(C carrier, Getter<C> getter, Setter<C> setter) {
     return extract(carrier, getter, Objects.requireNonNull(setter, "setter"), null);
   }
 
-  /** Extracts the carrier's correlation and opens a scope for it. */
+  /**
+   * Extracts the carrier's correlation and opens a scope for it.
+   *
+   * @param <C> the carrier type
+   * @param carrier the inbound message or its headers
+   * @param getter reads the carrier's headers
+   * @return the scope to close after handling the message
+   */
   public <C> CorrelationScope open(C carrier, Getter<C> getter) {
     return open(extract(carrier, getter, null, null));
   }
@@ -288,13 +373,25 @@ public final class CorrelationPropagator {
    *   handle(message);
    * }
    * }</pre>
+   *
+   * @param <C> the carrier type
+   * @param carrier the inbound message or its headers
+   * @param getter reads the carrier's headers
+   * @param fallbackId the ID to use when no ID header is present; may be {@code null}
+   * @param mdcFields extra MDC fields as key, value pairs
+   * @return the scope to close after handling the message
    */
   public <C> CorrelationScope open(
       C carrier, Getter<C> getter, String fallbackId, String... mdcFields) {
     return open(extract(carrier, getter, null, fallbackId, mdcFields), mdcFields);
   }
 
-  /** Makes {@code correlation} current, under this propagator's MDC keys, until the scope closes. */
+  /**
+   * Makes {@code correlation} current, under this propagator's MDC keys, until the scope closes.
+   *
+   * @param correlation the correlation to make current
+   * @return the scope to close, which restores what was current before
+   */
   public CorrelationScope open(Correlation correlation) {
     Objects.requireNonNull(correlation, "correlation");
     return ContextScope.open(correlation, idMdcKey, parentMdcKey);
@@ -307,6 +404,9 @@ public final class CorrelationPropagator {
    * characters, control and formatting characters replaced by {@code ?}. On close each key gets
    * back exactly what it held.
    *
+   * @param correlation the correlation to make current
+   * @param mdcFields extra MDC fields as key, value pairs
+   * @return the scope to close, which restores the correlation and every key as before
    * @throws IllegalArgumentException for an odd number of strings or a correlation MDC key
    */
   public CorrelationScope open(Correlation correlation, String... mdcFields) {
@@ -505,6 +605,10 @@ public final class CorrelationPropagator {
     /**
      * Header names of the ID and its parent; default {@code correlation_id}, {@code
      * parent_correlation_id}. They must differ ignoring case: some carriers match names that way.
+     *
+     * @param idHeader the ID header's name
+     * @param parentHeader the parent header's name
+     * @return this builder
      */
     public Builder headers(String idHeader, String parentHeader) {
       this.idHeader = name(idHeader, "idHeader");
@@ -515,6 +619,9 @@ public final class CorrelationPropagator {
     /**
      * Inbound headers tried, in order, when the ID header is missing; default {@code
      * X-Correlation-ID}. None replaces the defaults with nothing.
+     *
+     * @param aliases the alias header names, in the order they are tried
+     * @return this builder
      */
     public Builder aliases(String... aliases) {
       String[] copy = aliases.clone();
@@ -525,7 +632,13 @@ public final class CorrelationPropagator {
       return this;
     }
 
-    /** MDC keys of the ID and its parent; default {@code correlation_id}, {@code parent_correlation_id}. */
+    /**
+     * MDC keys of the ID and its parent; default {@code correlation_id}, {@code parent_correlation_id}.
+     *
+     * @param idKey the ID's MDC key
+     * @param parentKey the parent's MDC key
+     * @return this builder
+     */
     public Builder mdcKeys(String idKey, String parentKey) {
       this.idMdcKey = name(idKey, "idKey");
       this.parentMdcKey = name(parentKey, "parentKey");
@@ -535,6 +648,9 @@ public final class CorrelationPropagator {
     /**
      * Where fresh IDs come from; default random UUID v4. Must give valid IDs; an invalid one is
      * replaced by a random UUID (and logged once).
+     *
+     * @param idGenerator supplies each fresh ID
+     * @return this builder
      */
     public Builder idGenerator(Supplier<String> idGenerator) {
       this.idGenerator = Objects.requireNonNull(idGenerator, "idGenerator");
@@ -545,13 +661,20 @@ public final class CorrelationPropagator {
      * Whether a message sent outside any Baton scope takes a valid ID that is already in the MDC
      * under the ID's MDC key (put there by an application's own HTTP filter or a framework)
      * instead of starting a new root; default true.
+     *
+     * @param readMdc whether to use a valid ID found in the MDC
+     * @return this builder
      */
     public Builder readMdc(boolean readMdc) {
       this.readMdc = readMdc;
       return this;
     }
 
-    /** The propagator. */
+    /**
+     * The propagator.
+     *
+     * @return the propagator
+     */
     public CorrelationPropagator build() {
       if (Getter.sameName(idHeader, parentHeader) || idMdcKey.equals(parentMdcKey)) {
         throw new IllegalArgumentException("ID and parent need different names");

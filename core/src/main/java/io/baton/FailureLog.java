@@ -39,12 +39,21 @@ public final class FailureLog {
     this.level = level;
   }
 
-  /** The default: failures are logged at ERROR. */
+  /**
+   * The default: failures are logged at ERROR.
+   *
+   * @return the failure log at ERROR
+   */
   public static FailureLog defaults() {
     return ERROR;
   }
 
-  /** Failures are logged at {@code level}. */
+  /**
+   * Failures are logged at {@code level}.
+   *
+   * @param level the level of the failure line
+   * @return the failure log at {@code level}
+   */
   public static FailureLog at(Level level) {
     Objects.requireNonNull(level, "level");
     return level == Level.ERROR ? ERROR : new FailureLog(level);
@@ -53,6 +62,8 @@ public final class FailureLog {
   /**
    * Baton writes no failure line (the failure is still remembered for {@link
    * Baton#openFailed(Throwable)}).
+   *
+   * @return the failure log that writes nothing
    */
   public static FailureLog off() {
     return OFF;
@@ -62,6 +73,11 @@ public final class FailureLog {
    * Logs {@code failure} on {@code logger} with {@code message} (SLF4J placeholders filled from
    * {@code args}) and the stack trace, under the correlation current now, unless Baton logged
    * this very failure already. Call it inside the failed work's scope. Never throws.
+   *
+   * @param logger the logger to write the line on
+   * @param failure the exception thrown by the user's code
+   * @param message the line's text, with SLF4J {@code {}} placeholders
+   * @param args the placeholders' values
    */
   public void log(Logger logger, Throwable failure, String message, Object... args) {
     if (failure == null) {

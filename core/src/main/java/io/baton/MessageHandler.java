@@ -14,6 +14,11 @@ package io.baton;
 @FunctionalInterface
 public interface MessageHandler<M> {
 
-  /** Handles {@code message}; an exception marks the attempt as failed. */
+  /**
+   * Handles {@code message}; an exception marks the attempt as failed.
+   *
+   * @param message the message to handle
+   * @throws Exception when handling fails; the attempt counts as failed
+   */
   void handle(M message) throws Exception;
 }

@@ -69,12 +69,20 @@ public final class HttpCorrelation {
     this.failureLog = builder.failureLog;
   }
 
-  /** Headers {@code X-Correlation-ID} / {@code X-Parent-Correlation-ID}, failures at ERROR. */
+  /**
+   * Headers {@code X-Correlation-ID} / {@code X-Parent-Correlation-ID}, failures at ERROR.
+   *
+   * @return an instance with the defaults
+   */
   public static HttpCorrelation create() {
     return new Builder().build();
   }
 
-  /** A builder, to choose the header names, MDC keys, ID generator or failure line. */
+  /**
+   * A builder, to choose the header names, MDC keys, ID generator or failure line.
+   *
+   * @return a new builder
+   */
   public static Builder newBuilder() {
     return new Builder();
   }
@@ -89,6 +97,8 @@ public final class HttpCorrelation {
    * Builder#failureLog}); when it had not sent the response headers yet, the filter answers 500
    * with {@link #errorBody} and the ID header, and the exception stops there. Otherwise it goes
    * on to the server unchanged (which closes the connection).
+   *
+   * @return a new filter applying this instance
    */
   public com.sun.net.httpserver.Filter serverFilter() {
     return new CorrelationFilter(this);
@@ -106,6 +116,8 @@ public final class HttpCorrelation {
    * the ID. A handler that throws is logged once under the request's correlation; when the
    * response is not committed yet the filter answers 500 with {@link #errorBody} and the ID
    * header and the exception stops there, otherwise it goes on to the container unchanged.
+   *
+   * @return a new filter applying this instance
    */
   public jakarta.servlet.Filter servletFilter() {
     return new CorrelationServletFilter(this);
@@ -118,6 +130,9 @@ public final class HttpCorrelation {
    * scope, a valid ID in the MDC is used (an application's own filter put it there), else a fresh
    * root for each send; build such requests with {@link #request} so that each resend of one
    * {@code HttpRequest} keeps its ID. Wrapping twice returns the same wrapper.
+   *
+   * @param client the client to send through
+   * @return the correlating client, or {@code client} itself when it is already one
    */
   public HttpClient client(HttpClient client) {
     Objects.requireNonNull(client, "client");
@@ -134,6 +149,7 @@ public final class HttpCorrelation {
    * .GET().build(), ofString())}. The built request then carries that ID on every send, retries
    * included. To keep an ID the caller chose, set it after this call.
    *
+   * @param builder the request builder to write the headers into
    * @return {@code builder}
    */
   public HttpRequest.Builder request(HttpRequest.Builder builder) {
@@ -143,7 +159,11 @@ public final class HttpCorrelation {
     return builder;
   }
 
-  /** The rules this instance applies: header names, MDC keys, ID generator. */
+  /**
+   * The rules this instance applies: header names, MDC keys, ID generator.
+   *
+   * @return the propagator
+   */
   public CorrelationPropagator propagator() {
     return propagator;
   }
@@ -156,12 +176,23 @@ public final class HttpCorrelation {
    * The shape of an error answer the user can paste into a support chat:
    * {@code {"error": {"code": ..., "message": ..., "correlation_id": ...}}}, every string
    * JSON-escaped; a null value is written as {@code null}. Media type {@link #JSON}.
+   *
+   * @param code a short machine-readable error code
+   * @param message the human-readable error message
+   * @param correlationId the ID to show the user
+   * @return the JSON text
    */
   public static String errorBody(String code, String message, String correlationId) {
     return Json.error(code, message, correlationId);
   }
 
-  /** {@link #errorBody(String, String, String)} with the ID of the correlation current now. */
+  /**
+   * {@link #errorBody(String, String, String)} with the ID of the correlation current now.
+   *
+   * @param code a short machine-readable error code
+   * @param message the human-readable error message
+   * @return the JSON text
+   */
   public static String errorBody(String code, String message) {
     return errorBody(code, message, currentId());
   }
@@ -170,12 +201,25 @@ public final class HttpCorrelation {
    * An RFC 9457 problem detail with a {@code correlation_id} extension member: {@code {"type":
    * "about:blank", "title": ..., "status": ..., "detail": ..., "correlation_id": ...}}, every
    * string JSON-escaped; {@code detail} is left out when null. Media type {@link #PROBLEM_JSON}.
+   *
+   * @param status the HTTP status code
+   * @param title a short summary of the problem
+   * @param detail an explanation of this occurrence; may be {@code null}
+   * @param correlationId the ID to show the user
+   * @return the JSON text
    */
   public static String problemBody(int status, String title, String detail, String correlationId) {
     return Json.problem(status, title, detail, correlationId);
   }
 
-  /** {@link #problemBody(int, String, String, String)} with the ID current now. */
+  /**
+   * {@link #problemBody(int, String, String, String)} with the ID current now.
+   *
+   * @param status the HTTP status code
+   * @param title a short summary of the problem
+   * @param detail an explanation of this occurrence; may be {@code null}
+   * @return the JSON text
+   */
   public static String problemBody(int status, String title, String detail) {
     return problemBody(status, title, detail, currentId());
   }
@@ -199,6 +243,10 @@ public final class HttpCorrelation {
     /**
      * The headers of the ID and its parent, inbound and outbound; default {@code
      * X-Correlation-ID}, {@code X-Parent-Correlation-ID}. Inbound they are matched ignoring case.
+     *
+     * @param idHeader the ID header's name
+     * @param parentHeader the parent header's name
+     * @return this builder
      */
     public Builder headers(String idHeader, String parentHeader) {
       this.idHeader = Objects.requireNonNull(idHeader, "idHeader");
@@ -206,14 +254,25 @@ public final class HttpCorrelation {
       return this;
     }
 
-    /** MDC keys of the ID and its parent; default {@code correlation_id}, {@code parent_correlation_id}. */
+    /**
+     * MDC keys of the ID and its parent; default {@code correlation_id}, {@code parent_correlation_id}.
+     *
+     * @param idKey the ID's MDC key
+     * @param parentKey the parent's MDC key
+     * @return this builder
+     */
     public Builder mdcKeys(String idKey, String parentKey) {
       this.idMdcKey = Objects.requireNonNull(idKey, "idKey");
       this.parentMdcKey = Objects.requireNonNull(parentKey, "parentKey");
       return this;
     }
 
-    /** Where fresh IDs come from; default random UUID v4 (see {@link CorrelationPropagator.Builder#idGenerator}). */
+    /**
+     * Where fresh IDs come from; default random UUID v4 (see {@link CorrelationPropagator.Builder#idGenerator}).
+     *
+     * @param idGenerator supplies each fresh ID
+     * @return this builder
+     */
     public Builder idGenerator(Supplier<String> idGenerator) {
       this.idGenerator = Objects.requireNonNull(idGenerator, "idGenerator");
       return this;
@@ -222,6 +281,9 @@ public final class HttpCorrelation {
     /**
      * Whether the client side, outside any Baton scope, sends a valid ID found in the MDC
      * (another filter put it there); default true, as for every Baton producer.
+     *
+     * @param readMdc whether the client side uses a valid ID found in the MDC
+     * @return this builder
      */
     public Builder readMdc(boolean readMdc) {
       this.readMdc = readMdc;
@@ -231,13 +293,20 @@ public final class HttpCorrelation {
     /**
      * How a handler that throws is logged, inside the request's correlation; default {@link
      * FailureLog#defaults()} (ERROR on logger {@code io.baton.http}).
+     *
+     * @param failureLog how handler failures are logged
+     * @return this builder
      */
     public Builder failureLog(FailureLog failureLog) {
       this.failureLog = Objects.requireNonNull(failureLog, "failureLog");
       return this;
     }
 
-    /** The configured instance. */
+    /**
+     * The configured instance.
+     *
+     * @return the configured instance
+     */
     public HttpCorrelation build() {
       return new HttpCorrelation(this);
     }

@@ -57,12 +57,20 @@ public final class JmsCorrelation {
     this.failureLog = builder.failureLog;
   }
 
-  /** With the default {@link CorrelationPropagator}. */
+  /**
+   * With the default {@link CorrelationPropagator}.
+   *
+   * @return an instance with the defaults
+   */
   public static JmsCorrelation create() {
     return new Builder().build();
   }
 
-  /** A builder, to choose property names, MDC keys, the ID generator or the fallback. */
+  /**
+   * A builder, to choose property names, MDC keys, the ID generator or the fallback.
+   *
+   * @return a new builder
+   */
   public static Builder newBuilder() {
     return new Builder();
   }
@@ -73,6 +81,9 @@ public final class JmsCorrelation {
    * correlation_id} / {@code parent_correlation_id} (keeping a valid ID already on the message),
    * and every message listener runs each message in its own scope. Wrapping twice returns the same
    * wrapper.
+   *
+   * @param factory the connection factory to connect through
+   * @return the correlating factory, or {@code factory} itself when it is already one
    */
   public ConnectionFactory connectionFactory(ConnectionFactory factory) {
     Objects.requireNonNull(factory, "factory");
@@ -86,6 +97,9 @@ public final class JmsCorrelation {
    * A listener that handles each message inside its correlation, for listeners set elsewhere. A
    * failure of {@code listener} is logged once inside that correlation (see {@link
    * Builder#failureLog}) and rethrown unchanged to the provider.
+   *
+   * @param listener the listener to run messages through
+   * @return the correlating listener, or {@code listener} itself when it is already one
    */
   public MessageListener messageListener(MessageListener listener) {
     Objects.requireNonNull(listener, "listener");
@@ -109,6 +123,8 @@ public final class JmsCorrelation {
    * }
    * }</pre>
    *
+   * @param message the received message about to be handled
+   * @return the scope to close after handling the message
    * @throws NullPointerException for a null message (what {@code receive(timeout)} returns when
    *     nothing arrived), as {@code KafkaCorrelation} and {@code RabbitCorrelation} do: there is
    *     no message to correlate, so skip it
@@ -130,6 +146,8 @@ public final class JmsCorrelation {
   /**
    * The correlation a message carries (a fresh root when it carries none, or an invalid one).
    *
+   * @param message the received message
+   * @return the message's correlation, or a fresh root
    * @throws NullPointerException for a null message, as {@link #open(Message)}
    */
   public Correlation extract(Message message) {
@@ -137,7 +155,11 @@ public final class JmsCorrelation {
     return propagator.extract(message, JmsCarrier.GETTER, fallback(message));
   }
 
-  /** The correlation this instance applies. */
+  /**
+   * The correlation this instance applies.
+   *
+   * @return the propagator
+   */
   public CorrelationPropagator propagator() {
     return propagator;
   }
@@ -233,7 +255,12 @@ public final class JmsCorrelation {
 
     private Builder() {}
 
-    /** Property names, MDC keys and ID generator; default {@link CorrelationPropagator#create()}. */
+    /**
+     * Property names, MDC keys and ID generator; default {@link CorrelationPropagator#create()}.
+     *
+     * @param propagator the propagator to apply
+     * @return this builder
+     */
     public Builder propagator(CorrelationPropagator propagator) {
       this.propagator = Objects.requireNonNull(propagator, "propagator");
       return this;
@@ -242,6 +269,9 @@ public final class JmsCorrelation {
     /**
      * Whether a message without the correlation property may be correlated by its {@code
      * JMSCorrelationID} (when that is a valid ID). Off by default: it belongs to request/reply.
+     *
+     * @param read whether to fall back to the {@code JMSCorrelationID}
+     * @return this builder
      */
     public Builder readJmsCorrelationId(boolean read) {
       this.readJmsCorrelationId = read;
@@ -255,13 +285,20 @@ public final class JmsCorrelation {
      * {@code delivery_count}), then rethrown unchanged to the provider. Default {@link
      * FailureLog#defaults()} (ERROR); {@link FailureLog#off()} when your listeners log their own
      * failures.
+     *
+     * @param failureLog how listener failures are logged
+     * @return this builder
      */
     public Builder failureLog(FailureLog failureLog) {
       this.failureLog = Objects.requireNonNull(failureLog, "failureLog");
       return this;
     }
 
-    /** The configured instance. */
+    /**
+     * The configured instance.
+     *
+     * @return the configured instance
+     */
     public JmsCorrelation build() {
       return new JmsCorrelation(this);
     }

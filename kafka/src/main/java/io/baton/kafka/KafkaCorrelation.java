@@ -60,12 +60,20 @@ public final class KafkaCorrelation {
     this.failureLog = failureLog;
   }
 
-  /** With the default {@link CorrelationPropagator} and {@link FailureLog#defaults()}. */
+  /**
+   * With the default {@link CorrelationPropagator} and {@link FailureLog#defaults()}.
+   *
+   * @return an instance with the defaults
+   */
   public static KafkaCorrelation create() {
     return new KafkaCorrelation(CorrelationPropagator.create(), FailureLog.defaults());
   }
 
-  /** A builder, to choose header names, aliases, MDC keys or the ID generator. */
+  /**
+   * A builder, to choose header names, aliases, MDC keys or the ID generator.
+   *
+   * @return a new builder
+   */
   public static Builder newBuilder() {
     return new Builder();
   }
@@ -75,6 +83,11 @@ public final class KafkaCorrelation {
    * the current correlation (a fresh root when there is none) on every send, keeps a valid ID the
    * record already has, and runs the send's {@code Callback} inside the record's correlation.
    * Delegates every other method. Wrapping twice returns the same wrapper.
+   *
+   * @param <K> the record key type
+   * @param <V> the record value type
+   * @param producer the producer to send through
+   * @return the correlating producer, or {@code producer} itself when it is already one
    */
   public <K, V> Producer<K, V> producer(Producer<K, V> producer) {
     Objects.requireNonNull(producer, "producer");
@@ -88,6 +101,11 @@ public final class KafkaCorrelation {
    * A consumer whose {@code poll} returns records that each carry exactly one valid {@code
    * correlation_id} header: a missing or invalid one is replaced by a fresh ID (the invalid value
    * logged only sanitized). Delegates every other method. Wrapping twice returns the same wrapper.
+   *
+   * @param <K> the record key type
+   * @param <V> the record value type
+   * @param consumer the consumer to poll through
+   * @return the correlating consumer, or {@code consumer} itself when it is already one
    */
   public <K, V> Consumer<K, V> consumer(Consumer<K, V> consumer) {
     Objects.requireNonNull(consumer, "consumer");
@@ -107,12 +125,20 @@ public final class KafkaCorrelation {
    *   handle(record);
    * }
    * }</pre>
+   *
+   * @param record the record about to be handled
+   * @return the scope to close after handling the record
    */
   public CorrelationScope open(ConsumerRecord<?, ?> record) {
     return propagator.open(normalize(record.headers()));
   }
 
-  /** The correlation a record carries (a fresh root when it carries none, or an invalid one). */
+  /**
+   * The correlation a record carries (a fresh root when it carries none, or an invalid one).
+   *
+   * @param record the received record
+   * @return the record's correlation, or a fresh root
+   */
   public Correlation extract(ConsumerRecord<?, ?> record) {
     return propagator.extract(new KafkaCarrier(record.headers(), propagator), KafkaCarrier.GETTER);
   }
@@ -150,6 +176,11 @@ public final class KafkaCorrelation {
    * }
    * }</pre>
    *
+   * @param <K> the record key type
+   * @param <V> the record value type
+   * @param consumer the consumer that polled {@code records}, sought back on a failure
+   * @param records the batch from the last {@code poll}
+   * @param handler the user's handling of one record
    * @throws Exception what the handler threw, unchanged
    */
   public <K, V> void forEach(
@@ -214,6 +245,13 @@ public final class KafkaCorrelation {
    * KafkaException} when the republish failed, and an {@code InterruptedException} (interrupt
    * flag set) or the {@code WakeupException} on shutdown; {@link #forEach} then puts the record
    * and the rest of its partition's batch back, uncommitted.
+   *
+   * @param <K> the record key type
+   * @param <V> the record value type
+   * @param handler the user's handling of one record
+   * @param producer the producer that republishes to the retry and dead-letter topics
+   * @param policy attempts, topics, backoff and timeouts
+   * @return the retrying handler, to give to {@link #forEach}
    */
   public <K, V> MessageHandler<ConsumerRecord<K, V>> retrying(
       MessageHandler<? super ConsumerRecord<K, V>> handler,
@@ -278,7 +316,11 @@ public final class KafkaCorrelation {
     }
   }
 
-  /** The propagator this instance applies. */
+  /**
+   * The propagator this instance applies.
+   *
+   * @return the propagator
+   */
   public CorrelationPropagator propagator() {
     return propagator;
   }
@@ -349,19 +391,31 @@ public final class KafkaCorrelation {
      * How a failure of a handler Baton runs is logged (once, with the stack trace, under the
      * record's correlation, on logger {@code io.baton.kafka}); default {@link
      * FailureLog#defaults()} (ERROR). {@link FailureLog#off()} when your handlers log their own.
+     *
+     * @param failureLog how handler failures are logged
+     * @return this builder
      */
     public Builder failureLog(FailureLog failureLog) {
       this.failureLog = Objects.requireNonNull(failureLog, "failureLog");
       return this;
     }
 
-    /** Header names, aliases, MDC keys and ID generator; default {@link CorrelationPropagator#create()}. */
+    /**
+     * Header names, aliases, MDC keys and ID generator; default {@link CorrelationPropagator#create()}.
+     *
+     * @param propagator the propagator to apply
+     * @return this builder
+     */
     public Builder propagator(CorrelationPropagator propagator) {
       this.propagator = Objects.requireNonNull(propagator, "propagator");
       return this;
     }
 
-    /** The configured instance. */
+    /**
+     * The configured instance.
+     *
+     * @return the configured instance
+     */
     public KafkaCorrelation build() {
       return new KafkaCorrelation(propagator, failureLog);
     }

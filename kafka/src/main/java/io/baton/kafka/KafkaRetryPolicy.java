@@ -62,47 +62,85 @@ public final class KafkaRetryPolicy {
     this.sendTimeout = builder.sendTimeout;
   }
 
-  /** Three attempts in place, no backoff, no retry topic, then {@code <topic>.DLT}. */
+  /**
+   * Three attempts in place, no backoff, no retry topic, then {@code <topic>.DLT}.
+   *
+   * @return the default policy
+   */
   public static KafkaRetryPolicy defaults() {
     return newBuilder().build();
   }
 
-  /** A builder starting from {@link #defaults()}. */
+  /**
+   * A builder starting from {@link #defaults()}.
+   *
+   * @return a new builder
+   */
   public static Builder newBuilder() {
     return new Builder();
   }
 
-  /** Attempts in place per delivery of a record, at least 1. */
+  /**
+   * Attempts in place per delivery of a record, at least 1.
+   *
+   * @return the number of attempts
+   */
   public int attempts() {
     return attempts;
   }
 
-  /** How many times a record is republished to the retry topic before the dead-letter topic. */
+  /**
+   * How many times a record is republished to the retry topic before the dead-letter topic.
+   *
+   * @return the number of retry hops
+   */
   public int retryHops() {
     return retryHops;
   }
 
-  /** The pause between two in-place attempts. */
+  /**
+   * The pause between two in-place attempts.
+   *
+   * @return the backoff, zero for none
+   */
   public Duration backoff() {
     return backoff;
   }
 
-  /** How long after its republish a record on the retry topic is handled again. */
+  /**
+   * How long after its republish a record on the retry topic is handled again.
+   *
+   * @return the retry delay, zero for none
+   */
   public Duration retryDelay() {
     return retryDelay;
   }
 
-  /** How long a republish may take to be acknowledged by the broker. */
+  /**
+   * How long a republish may take to be acknowledged by the broker.
+   *
+   * @return the send timeout
+   */
   public Duration sendTimeout() {
     return sendTimeout;
   }
 
-  /** The retry topic of records first consumed from {@code originalTopic}. */
+  /**
+   * The retry topic of records first consumed from {@code originalTopic}.
+   *
+   * @param originalTopic the topic the record was first consumed from
+   * @return the retry topic's name
+   */
   public String retryTopic(String originalTopic) {
     return originalTopic + retrySuffix;
   }
 
-  /** The dead-letter topic of records first consumed from {@code originalTopic}. */
+  /**
+   * The dead-letter topic of records first consumed from {@code originalTopic}.
+   *
+   * @param originalTopic the topic the record was first consumed from
+   * @return the dead-letter topic's name
+   */
   public String deadLetterTopic(String originalTopic) {
     return originalTopic + deadLetterSuffix;
   }
@@ -136,7 +174,12 @@ public final class KafkaRetryPolicy {
 
     private Builder() {}
 
-    /** Attempts in place per delivery, at least 1; default 3. */
+    /**
+     * Attempts in place per delivery, at least 1; default 3.
+     *
+     * @param attempts the number of attempts per delivery
+     * @return this builder
+     */
     public Builder attempts(int attempts) {
       if (attempts < 1) {
         throw new IllegalArgumentException("attempts must be at least 1: " + attempts);
@@ -145,7 +188,12 @@ public final class KafkaRetryPolicy {
       return this;
     }
 
-    /** Republishes to the retry topic before the dead-letter topic; default 0 (none). */
+    /**
+     * Republishes to the retry topic before the dead-letter topic; default 0 (none).
+     *
+     * @param retryHops the number of republishes to the retry topic
+     * @return this builder
+     */
     public Builder retryHops(int retryHops) {
       if (retryHops < 0) {
         throw new IllegalArgumentException("retryHops must not be negative: " + retryHops);
@@ -158,6 +206,9 @@ public final class KafkaRetryPolicy {
      * The pause between in-place attempts; default none. The polling thread waits it out, so keep
      * {@code attempts × (handling time + backoff) + sendTimeout} under the consumer's {@code
      * max.poll.interval.ms}.
+     *
+     * @param backoff the pause between attempts
+     * @return this builder
      */
     public Builder backoff(Duration backoff) {
       this.backoff = nonNegative(backoff, "backoff");
@@ -168,31 +219,53 @@ public final class KafkaRetryPolicy {
      * How long after it was republished a record on the retry topic is handled again; default
      * none. {@link KafkaCorrelation#forEach} does not wait for it: it pauses that partition only,
      * until then, and goes on with the others.
+     *
+     * @param retryDelay the delay before a retried record is handled
+     * @return this builder
      */
     public Builder retryDelay(Duration retryDelay) {
       this.retryDelay = nonNegative(retryDelay, "retryDelay");
       return this;
     }
 
-    /** The retry topic's name is the original topic's plus this; default {@code ".retry"}. */
+    /**
+     * The retry topic's name is the original topic's plus this; default {@code ".retry"}.
+     *
+     * @param suffix appended to the original topic's name
+     * @return this builder
+     */
     public Builder retryTopicSuffix(String suffix) {
       this.retrySuffix = suffix(suffix);
       return this;
     }
 
-    /** The dead-letter topic's name is the original topic's plus this; default {@code ".DLT"}. */
+    /**
+     * The dead-letter topic's name is the original topic's plus this; default {@code ".DLT"}.
+     *
+     * @param suffix appended to the original topic's name
+     * @return this builder
+     */
     public Builder deadLetterTopicSuffix(String suffix) {
       this.deadLetterSuffix = suffix(suffix);
       return this;
     }
 
-    /** How long a republish may take to be acknowledged; default 30 seconds. */
+    /**
+     * How long a republish may take to be acknowledged; default 30 seconds.
+     *
+     * @param sendTimeout the longest wait for the broker's acknowledgement
+     * @return this builder
+     */
     public Builder sendTimeout(Duration sendTimeout) {
       this.sendTimeout = nonNegative(sendTimeout, "sendTimeout");
       return this;
     }
 
-    /** The policy. */
+    /**
+     * The policy.
+     *
+     * @return the policy
+     */
     public KafkaRetryPolicy build() {
       if (retrySuffix.equals(deadLetterSuffix)) {
         throw new IllegalArgumentException("the retry and dead-letter suffixes must differ: " + retrySuffix);

@@ -112,12 +112,20 @@ public final class QuartzCorrelation {
     this.withoutParent = (data, key) -> key.equals(parentKey) ? null : data.get(key);
   }
 
-  /** With the default {@link CorrelationPropagator} and {@link FirePolicy#AUTO}. */
+  /**
+   * With the default {@link CorrelationPropagator} and {@link FirePolicy#AUTO}.
+   *
+   * @return an instance with the defaults
+   */
   public static QuartzCorrelation create() {
     return new Builder().build();
   }
 
-  /** A builder, to choose the scheduler-wide fire policy, key names or the ID generator. */
+  /**
+   * A builder, to choose the scheduler-wide fire policy, key names or the ID generator.
+   *
+   * @return a new builder
+   */
   public static Builder newBuilder() {
     return new Builder();
   }
@@ -133,12 +141,21 @@ public final class QuartzCorrelation {
    * <p>The run-wide scope needs a {@code StdScheduler} (what {@code StdSchedulerFactory} and
    * Spring's {@code SchedulerFactoryBean} give); with any other {@code Scheduler} the scope wraps
    * {@code Job.execute} only.
+   *
+   * @param scheduler the scheduler whose jobs run correlated
+   * @throws SchedulerException when the scheduler refuses to be read or configured
    */
   public void install(Scheduler scheduler) throws SchedulerException {
     install(scheduler, currentJobFactory(scheduler));
   }
 
-  /** Like {@link #install(Scheduler)}, wrapping {@code jobFactory} as the scheduler's factory. */
+  /**
+   * Like {@link #install(Scheduler)}, wrapping {@code jobFactory} as the scheduler's factory.
+   *
+   * @param scheduler the scheduler whose jobs run correlated
+   * @param jobFactory the factory that makes the job instances
+   * @throws SchedulerException when the scheduler refuses to be read or configured
+   */
   public void install(Scheduler scheduler, JobFactory jobFactory) throws SchedulerException {
     Objects.requireNonNull(scheduler, "scheduler");
     Objects.requireNonNull(jobFactory, "jobFactory");
@@ -158,6 +175,9 @@ public final class QuartzCorrelation {
   /**
    * Records the correlation current now in the job's data (string values under {@code
    * correlation_id} / {@code parent_correlation_id}); with none current, the job stays untagged.
+   *
+   * @param job the builder of the job to schedule
+   * @return {@code job}, tagged when a correlation is current
    */
   public JobBuilder tag(JobBuilder job) {
     Objects.requireNonNull(job, "job");
@@ -175,7 +195,12 @@ public final class QuartzCorrelation {
     return job.setJobData(tag(data));
   }
 
-  /** Like {@link #tag(JobBuilder)}, for a job's (or a trigger's) data map; returns it. */
+  /**
+   * Like {@link #tag(JobBuilder)}, for a job's (or a trigger's) data map; returns it.
+   *
+   * @param data the job's or trigger's data map, written in place
+   * @return {@code data}
+   */
   public JobDataMap tag(JobDataMap data) {
     Objects.requireNonNull(data, "data");
     Optional<Correlation> current = Baton.current();
@@ -186,12 +211,20 @@ public final class QuartzCorrelation {
   /**
    * Like {@link #tag(JobBuilder)}, choosing for this job which correlation its runs get,
    * overriding the scheduler-wide {@link Builder#firePolicy}.
+   *
+   * @param job the builder of the job to schedule
+   * @param policy which correlation this job's runs get
+   * @return {@code job}, with {@code policy} (and the correlation, when one is current)
    */
   public JobBuilder tag(JobBuilder job, FirePolicy policy) {
     return tag(job).usingJobData(JobDataCarrier.FIRE_POLICY_KEY, policy.name());
   }
 
-  /** The correlation this instance applies. */
+  /**
+   * The correlation this instance applies.
+   *
+   * @return the propagator
+   */
   public CorrelationPropagator propagator() {
     return propagator;
   }
@@ -204,6 +237,9 @@ public final class QuartzCorrelation {
    * <pre>{@code
    * SendReceipt job = (SendReceipt) QuartzCorrelation.jobInstance(context);
    * }</pre>
+   *
+   * @param context the run's context, as a listener gets it
+   * @return the user's job instance, not Baton's wrapper
    */
   public static Job jobInstance(JobExecutionContext context) {
     Job job = Objects.requireNonNull(context, "context").getJobInstance();
@@ -489,13 +525,23 @@ public final class QuartzCorrelation {
 
     private Builder() {}
 
-    /** Key names, MDC keys and ID generator; default {@link CorrelationPropagator#create()}. */
+    /**
+     * Key names, MDC keys and ID generator; default {@link CorrelationPropagator#create()}.
+     *
+     * @param propagator the propagator to apply
+     * @return this builder
+     */
     public Builder propagator(CorrelationPropagator propagator) {
       this.propagator = Objects.requireNonNull(propagator, "propagator");
       return this;
     }
 
-    /** Which correlation runs of tagged jobs get, scheduler-wide; default {@link FirePolicy#AUTO}. */
+    /**
+     * Which correlation runs of tagged jobs get, scheduler-wide; default {@link FirePolicy#AUTO}.
+     *
+     * @param firePolicy the policy for jobs tagged without one
+     * @return this builder
+     */
     public Builder firePolicy(FirePolicy firePolicy) {
       this.firePolicy = Objects.requireNonNull(firePolicy, "firePolicy");
       return this;
@@ -505,13 +551,20 @@ public final class QuartzCorrelation {
      * How a job that throws is logged, under its run's correlation before the exception goes on to
      * Quartz: default {@link FailureLog#defaults()} (ERROR on logger {@code io.baton.quartz});
      * {@link FailureLog#off()} when jobs log their own failures.
+     *
+     * @param failureLog how job failures are logged
+     * @return this builder
      */
     public Builder failureLog(FailureLog failureLog) {
       this.failureLog = Objects.requireNonNull(failureLog, "failureLog");
       return this;
     }
 
-    /** The configured instance. */
+    /**
+     * The configured instance.
+     *
+     * @return the configured instance
+     */
     public QuartzCorrelation build() {
       return new QuartzCorrelation(this);
     }

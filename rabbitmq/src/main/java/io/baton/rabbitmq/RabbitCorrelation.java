@@ -43,7 +43,11 @@ public final class RabbitCorrelation {
     this.failureLog = builder.failureLog;
   }
 
-  /** With the default {@link CorrelationPropagator}. */
+  /**
+   * With the default {@link CorrelationPropagator}.
+   *
+   * @return an instance with the defaults
+   */
   public static RabbitCorrelation create() {
     return new Builder().build();
   }
@@ -51,6 +55,8 @@ public final class RabbitCorrelation {
   /**
    * A builder, to choose header names, aliases, MDC keys, the ID generator, the fallback or how
    * failures are logged.
+   *
+   * @return a new builder
    */
   public static Builder newBuilder() {
     return new Builder();
@@ -62,6 +68,9 @@ public final class RabbitCorrelation {
    * there; the caller's properties are never mutated) and whose every {@code basicConsume} runs
    * each delivery in its own correlation scope. Delegates every other method; survives automatic
    * connection recovery. Wrapping twice returns the same wrapper.
+   *
+   * @param channel the channel to publish and consume on
+   * @return the correlating channel, or {@code channel} itself when it is already one
    */
   public Channel channel(Channel channel) {
     Objects.requireNonNull(channel, "channel");
@@ -71,7 +80,12 @@ public final class RabbitCorrelation {
     return new CorrelatingChannel(channel, this);
   }
 
-  /** A consumer that handles each delivery inside the message's correlation. */
+  /**
+   * A consumer that handles each delivery inside the message's correlation.
+   *
+   * @param consumer the consumer to run deliveries through
+   * @return the correlating consumer, or {@code consumer} itself when it is already one
+   */
   public Consumer consumer(Consumer consumer) {
     Objects.requireNonNull(consumer, "consumer");
     if (consumer instanceof CorrelatingConsumer) {
@@ -80,7 +94,12 @@ public final class RabbitCorrelation {
     return new CorrelatingConsumer(consumer, this);
   }
 
-  /** A callback that handles each delivery inside the message's correlation. */
+  /**
+   * A callback that handles each delivery inside the message's correlation.
+   *
+   * @param callback the callback to run deliveries through
+   * @return the correlating callback, or {@code callback} itself when it already opens the scope
+   */
   public DeliverCallback deliverCallback(DeliverCallback callback) {
     Objects.requireNonNull(callback, "callback");
     if (callback instanceof CorrelatingDeliverCallback
@@ -96,17 +115,30 @@ public final class RabbitCorrelation {
    * and {@code death_queue}, and on a quorum queue's redelivery {@code delivery_count}
    * ({@code x-delivery-count} + 1, as JMS counts) in the MDC. A warning about the message's IDs (a value of the wrong type, an
    * invalid one) is logged under the correlation it is then handled with, with the same fields.
+   *
+   * @param delivery the delivery about to be handled
+   * @return the scope to close after handling the delivery
    */
   public CorrelationScope open(Delivery delivery) {
     return open(delivery.getProperties());
   }
 
-  /** Like {@link #open(Delivery)}, for {@code basicGet}. */
+  /**
+   * Like {@link #open(Delivery)}, for {@code basicGet}.
+   *
+   * @param response the message {@code basicGet} returned
+   * @return the scope to close after handling the message
+   */
   public CorrelationScope open(GetResponse response) {
     return open(response.getProps());
   }
 
-  /** Like {@link #open(Delivery)}, from the message's properties (null counts as no headers). */
+  /**
+   * Like {@link #open(Delivery)}, from the message's properties (null counts as no headers).
+   *
+   * @param properties the message's properties; may be {@code null}
+   * @return the scope to close after handling the message
+   */
   public CorrelationScope open(AMQP.BasicProperties properties) {
     Map<String, Object> headers = properties == null ? null : properties.getHeaders();
     return open(properties, DeliveryFacts.mdcFields(headers));
@@ -123,7 +155,12 @@ public final class RabbitCorrelation {
     return readCorrelationIdProperty && properties != null ? properties.getCorrelationId() : null;
   }
 
-  /** The correlation a message carries (a fresh root when it carries none, or an invalid one). */
+  /**
+   * The correlation a message carries (a fresh root when it carries none, or an invalid one).
+   *
+   * @param properties the message's properties; may be {@code null}
+   * @return the message's correlation, or a fresh root
+   */
   public Correlation extract(AMQP.BasicProperties properties) {
     AmqpCarrier headers = new AmqpCarrier(properties == null ? null : properties.getHeaders());
     return propagator.extract(headers, AmqpCarrier.GETTER, fallbackId(properties));
@@ -137,6 +174,9 @@ public final class RabbitCorrelation {
    * <pre>{@code
    * factory.setExceptionHandler(rabbit.exceptionHandler(factory.getExceptionHandler()));
    * }</pre>
+   *
+   * @param delegate the exception handler that logs the failure
+   * @return the correlating exception handler, or {@code delegate} itself when it is already one
    */
   public ExceptionHandler exceptionHandler(ExceptionHandler delegate) {
     Objects.requireNonNull(delegate, "delegate");
@@ -169,6 +209,10 @@ public final class RabbitCorrelation {
    * connection (closed with it); acknowledgements go through {@code channel}, which must be the
    * one the callback consumes on.
    *
+   * @param handler the user's handling of one delivery
+   * @param channel the channel the callback consumes on
+   * @param policy attempts, queues, backoff and timeouts
+   * @return the retrying callback, to give to {@code basicConsume}
    * @throws IllegalStateException when the retry queue (with {@code retryHops > 0}) or the parking
    *     queue does not exist
    * @throws IOException when the broker cannot be asked
@@ -182,7 +226,11 @@ public final class RabbitCorrelation {
         Objects.requireNonNull(policy, "policy"));
   }
 
-  /** The correlation this instance applies. */
+  /**
+   * The correlation this instance applies.
+   *
+   * @return the propagator
+   */
   public CorrelationPropagator propagator() {
     return propagator;
   }
@@ -216,7 +264,12 @@ public final class RabbitCorrelation {
 
     private Builder() {}
 
-    /** Header names, aliases, MDC keys and ID generator; default {@link CorrelationPropagator#create()}. */
+    /**
+     * Header names, aliases, MDC keys and ID generator; default {@link CorrelationPropagator#create()}.
+     *
+     * @param propagator the propagator to apply
+     * @return this builder
+     */
     public Builder propagator(CorrelationPropagator propagator) {
       this.propagator = Objects.requireNonNull(propagator, "propagator");
       return this;
@@ -226,6 +279,9 @@ public final class RabbitCorrelation {
      * Whether a message without the correlation header may be correlated by its AMQP {@code
      * correlationId} property (when that is a valid ID). Off by default: that property belongs to
      * request/reply.
+     *
+     * @param read whether to fall back to the {@code correlationId} property
+     * @return this builder
      */
     public Builder readCorrelationIdProperty(boolean read) {
       this.readCorrelationIdProperty = read;
@@ -238,13 +294,20 @@ public final class RabbitCorrelation {
      * io.baton.rabbitmq}, under the delivery's correlation, before the exception leaves its scope.
      * Default {@link FailureLog#defaults()} (ERROR); {@link FailureLog#off()} when your handlers
      * log their own failures.
+     *
+     * @param failureLog how delivery failures are logged
+     * @return this builder
      */
     public Builder failureLog(FailureLog failureLog) {
       this.failureLog = Objects.requireNonNull(failureLog, "failureLog");
       return this;
     }
 
-    /** The configured instance. */
+    /**
+     * The configured instance.
+     *
+     * @return the configured instance
+     */
     public RabbitCorrelation build() {
       return new RabbitCorrelation(this);
     }

@@ -72,47 +72,83 @@ public final class RabbitRetryPolicy {
     this.confirmTimeout = builder.confirmTimeout;
   }
 
-  /** A builder; {@link Builder#queue} is required. */
+  /**
+   * A builder; {@link Builder#queue} is required.
+   *
+   * @return a new builder
+   */
   public static Builder newBuilder() {
     return new Builder();
   }
 
-  /** The work queue. */
+  /**
+   * The work queue.
+   *
+   * @return the work queue's name
+   */
   public String queue() {
     return queue;
   }
 
-  /** Attempts in place per delivery; default 1. */
+  /**
+   * Attempts in place per delivery; default 1.
+   *
+   * @return the number of attempts
+   */
   public int attempts() {
     return attempts;
   }
 
-  /** Trips through the retry queue before the parking queue; default 2. */
+  /**
+   * Trips through the retry queue before the parking queue; default 2.
+   *
+   * @return the number of retry hops
+   */
   public int retryHops() {
     return retryHops;
   }
 
-  /** The pause between in-place attempts; default none. */
+  /**
+   * The pause between in-place attempts; default none.
+   *
+   * @return the backoff, zero for none
+   */
   public Duration backoff() {
     return backoff;
   }
 
-  /** How long a message waits in the retry queue (its {@code x-message-ttl}); default 5 s. */
+  /**
+   * How long a message waits in the retry queue (its {@code x-message-ttl}); default 5 s.
+   *
+   * @return the retry delay
+   */
   public Duration retryDelay() {
     return retryDelay;
   }
 
-  /** Where a failed message waits before it goes back to the work queue; default {@code <queue>.retry}. */
+  /**
+   * Where a failed message waits before it goes back to the work queue; default {@code <queue>.retry}.
+   *
+   * @return the retry queue's name
+   */
   public String retryQueue() {
     return retryQueue;
   }
 
-  /** Where a message goes after its last attempt; default {@code <queue>.parking}. */
+  /**
+   * Where a message goes after its last attempt; default {@code <queue>.parking}.
+   *
+   * @return the parking queue's name
+   */
   public String parkingQueue() {
     return parkingQueue;
   }
 
-  /** How long a republish waits for the broker's confirm; default 10 s. */
+  /**
+   * How long a republish waits for the broker's confirm; default 10 s.
+   *
+   * @return the confirm timeout
+   */
   public Duration confirmTimeout() {
     return confirmTimeout;
   }
@@ -121,6 +157,9 @@ public final class RabbitRetryPolicy {
    * Declares (idempotently, durable) the retry queue, whose messages expire after {@link
    * #retryDelay()} and dead-letter back to the work queue through the default exchange, and the
    * parking queue. The work queue is yours to declare.
+   *
+   * @param channel the channel to declare the queues on
+   * @throws IOException when a declaration fails, e.g. a queue exists with other arguments
    */
   public void declareTopology(Channel channel) throws IOException {
     channel.queueDeclare(
@@ -155,13 +194,23 @@ public final class RabbitRetryPolicy {
 
     private Builder() {}
 
-    /** The work queue the handler consumes; required. */
+    /**
+     * The work queue the handler consumes; required.
+     *
+     * @param queue the work queue's name
+     * @return this builder
+     */
     public Builder queue(String queue) {
       this.queue = Objects.requireNonNull(queue, "queue");
       return this;
     }
 
-    /** Attempts in place per delivery, at least 1; default 1. */
+    /**
+     * Attempts in place per delivery, at least 1; default 1.
+     *
+     * @param attempts the number of attempts per delivery
+     * @return this builder
+     */
     public Builder attempts(int attempts) {
       if (attempts < 1) {
         throw new IllegalArgumentException("attempts must be at least 1: " + attempts);
@@ -170,7 +219,12 @@ public final class RabbitRetryPolicy {
       return this;
     }
 
-    /** Trips through the retry queue before the parking queue, at least 0; default 2. */
+    /**
+     * Trips through the retry queue before the parking queue, at least 0; default 2.
+     *
+     * @param retryHops the number of trips through the retry queue
+     * @return this builder
+     */
     public Builder retryHops(int retryHops) {
       if (retryHops < 0) {
         throw new IllegalArgumentException("retryHops must not be negative: " + retryHops);
@@ -179,31 +233,56 @@ public final class RabbitRetryPolicy {
       return this;
     }
 
-    /** The pause between in-place attempts (not after the last); default none. */
+    /**
+     * The pause between in-place attempts (not after the last); default none.
+     *
+     * @param backoff the pause between attempts
+     * @return this builder
+     */
     public Builder backoff(Duration backoff) {
       this.backoff = nonNegative(backoff, "backoff");
       return this;
     }
 
-    /** How long a message waits in the retry queue: its TTL, set by {@link #declareTopology}; default 5 s. */
+    /**
+     * How long a message waits in the retry queue: its TTL, set by {@link #declareTopology}; default 5 s.
+     *
+     * @param retryDelay the time a message spends in the retry queue
+     * @return this builder
+     */
     public Builder retryDelay(Duration retryDelay) {
       this.retryDelay = nonNegative(retryDelay, "retryDelay");
       return this;
     }
 
-    /** The retry queue; default {@code <queue>.retry}. */
+    /**
+     * The retry queue; default {@code <queue>.retry}.
+     *
+     * @param retryQueue the retry queue's name
+     * @return this builder
+     */
     public Builder retryQueue(String retryQueue) {
       this.retryQueue = Objects.requireNonNull(retryQueue, "retryQueue");
       return this;
     }
 
-    /** The parking queue; default {@code <queue>.parking}. */
+    /**
+     * The parking queue; default {@code <queue>.parking}.
+     *
+     * @param parkingQueue the parking queue's name
+     * @return this builder
+     */
     public Builder parkingQueue(String parkingQueue) {
       this.parkingQueue = Objects.requireNonNull(parkingQueue, "parkingQueue");
       return this;
     }
 
-    /** How long a republish waits for the broker's confirm, at least 1 ms; default 10 s. */
+    /**
+     * How long a republish waits for the broker's confirm, at least 1 ms; default 10 s.
+     *
+     * @param confirmTimeout the longest wait for the broker's confirm
+     * @return this builder
+     */
     public Builder confirmTimeout(Duration confirmTimeout) {
       if (nonNegative(confirmTimeout, "confirmTimeout").toMillis() < 1) {
         throw new IllegalArgumentException("confirmTimeout must be at least 1 ms: " + confirmTimeout);
@@ -212,7 +291,11 @@ public final class RabbitRetryPolicy {
       return this;
     }
 
-    /** The policy. */
+    /**
+     * The policy.
+     *
+     * @return the policy
+     */
     public RabbitRetryPolicy build() {
       if (queue == null) {
         throw new IllegalStateException("RabbitRetryPolicy needs the work queue: .queue(\"email\")");
