@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -20,7 +19,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.consumer.OffsetCommitCallback;
-import org.apache.kafka.clients.consumer.SubscriptionPattern;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.PartitionInfo;
@@ -31,10 +29,46 @@ import org.apache.kafka.common.metrics.KafkaMetric;
 /**
  * Normalizes the correlation headers of every polled record, so that each carries exactly one
  * valid ID, which whatever it is forwarded to keeps.
+ *
+ * <p>Abstract: the methods whose types only kafka-clients 4.x has ({@code CloseOptions}, {@code
+ * SubscriptionPattern}) are in {@link CorrelatingConsumer4}; on 3.x the wrapper is {@code
+ * CorrelatingConsumer3}, compiled against 3.9 (see the module's pom), so that reflecting over
+ * every method of the wrapper (Spring AOP, CGLIB, Mockito spies) finds no type 3.x lacks.
  */
-final class CorrelatingConsumer<K, V> implements Consumer<K, V> {
+abstract class CorrelatingConsumer<K, V> implements Consumer<K, V> {
 
-  private final Consumer<K, V> delegate;
+  /** The wrapper for the kafka-clients on the class path. */
+  @SuppressWarnings("unchecked")
+  static <K, V> CorrelatingConsumer<K, V> of(Consumer<K, V> delegate, KafkaCorrelation kafka) {
+    if (KAFKA_3 == null) {
+      return new CorrelatingConsumer4<>(delegate, kafka);
+    }
+    try {
+      return (CorrelatingConsumer<K, V>) KAFKA_3.newInstance(delegate, kafka);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("Baton's kafka-clients 3.x consumer wrapper failed", e);
+    }
+  }
+
+  /** The 3.x wrapper's constructor when kafka-clients 3.x is on the class path, else null. */
+  private static final java.lang.reflect.Constructor<?> KAFKA_3 = kafka3Constructor();
+
+  private static java.lang.reflect.Constructor<?> kafka3Constructor() {
+    try {
+      Class.forName("org.apache.kafka.clients.consumer.CloseOptions", false,
+          CorrelatingConsumer.class.getClassLoader());
+      return null; // 4.x
+    } catch (ClassNotFoundException e) {
+      try {
+        return Class.forName("io.baton.kafka.CorrelatingConsumer3")
+            .getDeclaredConstructor(Consumer.class, KafkaCorrelation.class);
+      } catch (ReflectiveOperationException missing) {
+        throw new IllegalStateException("Baton's kafka-clients 3.x consumer wrapper is missing", missing);
+      }
+    }
+  }
+
+  final Consumer<K, V> delegate;
   private final KafkaCorrelation kafka;
   /** Commits the application asked for through this wrapper. */
   private final AtomicLong commitCalls = new AtomicLong();
@@ -164,16 +198,6 @@ final class CorrelatingConsumer<K, V> implements Consumer<K, V> {
 
   @Override
   public void subscribe(Pattern pattern) {
-    delegate.subscribe(pattern);
-  }
-
-  @Override
-  public void subscribe(SubscriptionPattern pattern, ConsumerRebalanceListener callback) {
-    delegate.subscribe(pattern, callback);
-  }
-
-  @Override
-  public void subscribe(SubscriptionPattern pattern) {
     delegate.subscribe(pattern);
   }
 
@@ -384,11 +408,6 @@ final class CorrelatingConsumer<K, V> implements Consumer<K, V> {
   @Deprecated
   public void close(Duration timeout) {
     delegate.close(timeout);
-  }
-
-  @Override
-  public void close(CloseOptions option) {
-    delegate.close(option);
   }
 
   @Override

@@ -112,7 +112,7 @@ public final class KafkaCorrelation {
     if (consumer instanceof CorrelatingConsumer) {
       return consumer;
     }
-    return new CorrelatingConsumer<>(consumer, this);
+    return CorrelatingConsumer.of(consumer, this);
   }
 
   /**

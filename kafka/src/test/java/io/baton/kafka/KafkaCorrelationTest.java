@@ -258,6 +258,32 @@ class KafkaCorrelationTest {
   }
 
   @Test
+  void every_method_of_the_wrappers_can_be_reflected_over_on_the_client_version_in_use() {
+    // Spring AOP, CGLIB and Mockito spies walk every declared method of a class and its supers;
+    // on kafka-clients 3.x a method with a 4.x-only type fails that with NoClassDefFoundError.
+    MockConsumer<String, String> mock = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
+    List<Class<?>> wrappers = List.of(kafka.consumer(mock).getClass(), producer.getClass());
+    for (Class<?> wrapper : wrappers) {
+      int methods = 0;
+      for (Class<?> type = wrapper; type != null; type = type.getSuperclass()) {
+        methods += type.getDeclaredMethods().length; // throws NoClassDefFoundError when broken
+      }
+      assertThat(methods).as(wrapper.getName()).isGreaterThan(15);
+    }
+    assertThat(kafka.consumer(mock).getClass().getSimpleName())
+        .isEqualTo(kafka3() ? "CorrelatingConsumer3" : "CorrelatingConsumer4");
+  }
+
+  private static boolean kafka3() {
+    try {
+      Class.forName("org.apache.kafka.clients.consumer.CloseOptions");
+      return false;
+    } catch (ClassNotFoundException e) {
+      return true;
+    }
+  }
+
+  @Test
   void a_send_callback_that_throws_is_logged_once_under_the_records_correlation() {
     Correlation order = Correlation.of("order-a-000000000000001", "click-a-0000000000000001");
     IllegalStateException boom = new IllegalStateException("callback broke");
