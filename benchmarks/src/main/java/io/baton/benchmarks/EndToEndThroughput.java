@@ -5,12 +5,12 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.baton.CorrelationScope;
+import io.baton.brokers.EmbeddedArtemis;
+import io.baton.brokers.EmbeddedKafka;
+import io.baton.brokers.Tcp;
 import io.baton.jms.JmsCorrelation;
 import io.baton.kafka.KafkaCorrelation;
 import io.baton.rabbitmq.RabbitCorrelation;
-import io.baton.testing.Brokers;
-import io.baton.testing.EmbeddedArtemis;
-import io.baton.testing.EmbeddedKafka;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSConsumer;
 import jakarta.jms.JMSContext;
@@ -79,7 +79,7 @@ public final class EndToEndThroughput {
     System.out.printf("%-9s %10s %12s %11s %22s %22s%n", "broker", "raw msg/s", "raw+hdr msg/s",
         "baton msg/s", "baton/raw min/med/max", "baton/raw+hdr min/med/max");
     report("kafka", EndToEndThroughput::kafka, messages, rounds);
-    if (Brokers.answers("127.0.0.1", 5672)) {
+    if (Tcp.answers("127.0.0.1", 5672)) {
       report("rabbitmq", EndToEndThroughput::rabbit, messages, rounds);
     } else {
       System.out.printf("%-9s skipped: no RabbitMQ on 127.0.0.1:5672 (apt-get install rabbitmq-server)%n", "rabbitmq");

@@ -3,9 +3,9 @@ package io.baton.jms;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baton.Correlation;
+import io.baton.brokers.EmbeddedArtemis;
 import io.baton.testing.CapturedLine;
 import io.baton.testing.CorrelationCorpus;
-import io.baton.testing.EmbeddedArtemis;
 import io.baton.testing.LogCapture;
 import jakarta.jms.JMSContext;
 import jakarta.jms.Queue;

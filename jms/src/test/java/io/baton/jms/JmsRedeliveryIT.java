@@ -1,6 +1,6 @@
 package io.baton.jms;
 
-import io.baton.testing.EmbeddedArtemis;
+import io.baton.brokers.EmbeddedArtemis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baton.Baton;

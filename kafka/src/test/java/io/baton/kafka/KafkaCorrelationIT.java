@@ -1,6 +1,6 @@
 package io.baton.kafka;
 
-import io.baton.testing.EmbeddedKafka;
+import io.baton.brokers.EmbeddedKafka;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 

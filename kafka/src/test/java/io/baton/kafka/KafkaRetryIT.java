@@ -1,6 +1,6 @@
 package io.baton.kafka;
 
-import io.baton.testing.EmbeddedKafka;
+import io.baton.brokers.EmbeddedKafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baton.Baton;

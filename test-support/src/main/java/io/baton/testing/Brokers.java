@@ -1,8 +1,5 @@
 package io.baton.testing;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
@@ -21,12 +18,7 @@ public final class Brokers {
 
   /** Whether something accepts TCP connections at {@code host:port} within a second. */
   public static boolean answers(String host, int port) {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(host, port), 1000);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
+    return io.baton.brokers.Tcp.answers(host, port);
   }
 
   /** Skips (locally) or fails (in CI) the calling test unless {@code available}. */

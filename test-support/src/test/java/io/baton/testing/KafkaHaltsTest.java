@@ -2,6 +2,8 @@ package io.baton.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.baton.brokers.KafkaHalts;
+
 import org.apache.kafka.common.utils.Exit;
 import org.junit.jupiter.api.Test;
 

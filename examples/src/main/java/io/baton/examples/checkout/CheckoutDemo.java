@@ -15,6 +15,9 @@ import io.baton.Baton;
 import io.baton.Correlation;
 import io.baton.CorrelationScope;
 import io.baton.MessageHandler;
+import io.baton.brokers.EmbeddedArtemis;
+import io.baton.brokers.EmbeddedKafka;
+import io.baton.brokers.Tcp;
 import io.baton.http.HttpCorrelation;
 import io.baton.jms.JmsCorrelation;
 import io.baton.kafka.KafkaCorrelation;
@@ -22,9 +25,6 @@ import io.baton.kafka.KafkaRetryPolicy;
 import io.baton.quartz.FirePolicy;
 import io.baton.quartz.QuartzCorrelation;
 import io.baton.rabbitmq.RabbitCorrelation;
-import io.baton.testing.Brokers;
-import io.baton.testing.EmbeddedArtemis;
-import io.baton.testing.EmbeddedKafka;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSProducer;
 import jakarta.jms.Queue;
@@ -68,10 +68,10 @@ import org.quartz.Scheduler;
 import org.quartz.SimpleScheduleBuilder;
 import org.quartz.impl.StdSchedulerFactory;
 import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.rabbitmq.RabbitMQContainer;
 import org.testcontainers.utility.DockerImageName;
-import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -368,7 +368,7 @@ public final class CheckoutDemo {
    */
   private String rabbitUri() {
     URI uri = URI.create(config.rabbitUri());
-    if (Brokers.answers(uri.getHost(), uri.getPort() < 0 ? 5672 : uri.getPort())) {
+    if (Tcp.answers(uri.getHost(), uri.getPort() < 0 ? 5672 : uri.getPort())) {
       return config.rabbitUri();
     }
     try {

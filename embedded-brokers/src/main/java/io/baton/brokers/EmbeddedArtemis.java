@@ -1,4 +1,4 @@
-package io.baton.testing;
+package io.baton.brokers;
 
 import java.io.IOException;
 import java.net.ServerSocket;

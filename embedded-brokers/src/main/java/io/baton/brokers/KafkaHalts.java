@@ -1,4 +1,4 @@
-package io.baton.testing;
+package io.baton.brokers;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

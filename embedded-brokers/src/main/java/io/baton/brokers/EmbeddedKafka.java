@@ -1,4 +1,4 @@
-package io.baton.testing;
+package io.baton.brokers;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -26,9 +26,14 @@ import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
 /**
- * One real single-node KRaft broker per test JVM, started on first use from Kafka's test kit.
- * Modules that use it add {@code org.apache.kafka:kafka-test-common-runtime} to their test
- * dependencies (it is optional here, so that other modules do not carry Kafka).
+ * One real single-node KRaft broker per JVM, started on first use from Kafka's test kit. Modules
+ * that use it add {@code org.apache.kafka:kafka-test-common-runtime} to their dependencies (it is
+ * optional here, so that other modules do not carry Kafka).
+ *
+ * <p>With {@code BATON_KAFKA=testcontainers} in the environment (or {@code
+ * -Dbaton.kafka=testcontainers}) the broker is a Testcontainers Kafka instead, where Docker is
+ * ({@code org.testcontainers:testcontainers-kafka} on the class path; image {@code
+ * BATON_KAFKA_IMAGE}, default {@value TestcontainersKafka#DEFAULT_IMAGE}).
  */
 public final class EmbeddedKafka {
 
@@ -36,7 +41,17 @@ public final class EmbeddedKafka {
 
   private EmbeddedKafka() {}
 
+  /** Whether the broker is to be a Testcontainers Kafka ({@code BATON_KAFKA=testcontainers}). */
+  public static boolean testcontainersChosen() {
+    String chosen = System.getProperty("baton.kafka", System.getenv("BATON_KAFKA"));
+    return "testcontainers".equalsIgnoreCase(chosen);
+  }
+
+  /** The broker's bootstrap servers, starting it on first use. */
   public static synchronized String bootstrapServers() {
+    if (testcontainersChosen()) {
+      return TestcontainersKafka.bootstrapServers();
+    }
     if (cluster == null) {
       KafkaHalts.intercept(); // the broker is closed at exit, racing the test kit's cleanup
       try {
