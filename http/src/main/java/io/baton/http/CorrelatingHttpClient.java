@@ -2,6 +2,9 @@ package io.baton.http;
 
 import io.baton.CorrelationPropagator;
 import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.net.Authenticator;
 import java.net.CookieHandler;
 import java.net.ProxySelector;
@@ -107,9 +110,97 @@ final class CorrelatingHttpClient extends HttpClient {
     return delegate.newWebSocketBuilder();
   }
 
+  // Java 21 made HttpClient AutoCloseable. Built for 17, these five do not override anything
+  // there; on 21+ they override HttpClient's lifecycle methods, whose defaults would leave the
+  // wrapped client running (its close() would return at once), and reach the wrapped client's.
+
+  /** On Java 21+, {@code HttpClient.shutdown()} of the wrapped client. */
+  public void shutdown() {
+    Lifecycle.run(Lifecycle.SHUTDOWN, delegate);
+  }
+
+  /** On Java 21+, {@code HttpClient.shutdownNow()} of the wrapped client. */
+  public void shutdownNow() {
+    Lifecycle.run(Lifecycle.SHUTDOWN_NOW, delegate);
+  }
+
+  /** On Java 21+, {@code HttpClient.close()} of the wrapped client. */
+  public void close() {
+    Lifecycle.run(Lifecycle.CLOSE, delegate);
+  }
+
+  /**
+   * On Java 21+, {@code HttpClient.awaitTermination(Duration)} of the wrapped client.
+   *
+   * @param duration how long to wait at most
+   * @return whether the wrapped client terminated
+   * @throws InterruptedException when interrupted while waiting
+   */
+  public boolean awaitTermination(Duration duration) throws InterruptedException {
+    if (Lifecycle.AWAIT_TERMINATION == null) {
+      return true; // as HttpClient's own default
+    }
+    try {
+      return (boolean) Lifecycle.AWAIT_TERMINATION.invokeExact(delegate, duration);
+    } catch (InterruptedException | RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * On Java 21+, {@code HttpClient.isTerminated()} of the wrapped client.
+   *
+   * @return whether the wrapped client terminated
+   */
+  public boolean isTerminated() {
+    if (Lifecycle.IS_TERMINATED == null) {
+      return false; // as HttpClient's own default
+    }
+    try {
+      return (boolean) Lifecycle.IS_TERMINATED.invokeExact(delegate);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Override
   public String toString() {
     return "Correlating" + delegate;
+  }
+
+  /** Java 21's HttpClient lifecycle methods, found once; null where the JDK has none. */
+  private static final class Lifecycle {
+    static final MethodHandle SHUTDOWN = find("shutdown", MethodType.methodType(void.class));
+    static final MethodHandle SHUTDOWN_NOW = find("shutdownNow", MethodType.methodType(void.class));
+    static final MethodHandle CLOSE = find("close", MethodType.methodType(void.class));
+    static final MethodHandle AWAIT_TERMINATION =
+        find("awaitTermination", MethodType.methodType(boolean.class, Duration.class));
+    static final MethodHandle IS_TERMINATED = find("isTerminated", MethodType.methodType(boolean.class));
+
+    private static MethodHandle find(String name, MethodType type) {
+      try {
+        return MethodHandles.publicLookup().findVirtual(HttpClient.class, name, type);
+      } catch (NoSuchMethodException | IllegalAccessException e) {
+        return null; // Java 17 to 20
+      }
+    }
+
+    static void run(MethodHandle method, HttpClient client) {
+      if (method == null) {
+        return; // as HttpClient's own defaults there: nothing to do
+      }
+      try {
+        method.invokeExact(client);
+      } catch (RuntimeException | Error e) {
+        throw e;
+      } catch (Throwable e) {
+        throw new IllegalStateException(e);
+      }
+    }
   }
 
   /** An outgoing request as a carrier: read from the request, written into a copy of it. */

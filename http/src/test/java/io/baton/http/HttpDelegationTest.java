@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -40,16 +42,43 @@ class HttpDelegationTest {
   }
 
   @Test
-  void http_client_wrapper_overrides_every_abstract_method_and_the_websocket_builder() throws Exception {
+  void http_client_wrapper_overrides_every_method_of_the_running_jdks_http_client() throws Exception {
+    // on Java 21+ that includes close(), shutdown(), shutdownNow(), awaitTermination(), isTerminated()
     for (Method method : HttpClient.class.getMethods()) {
       if (method.getDeclaringClass() != HttpClient.class || Modifier.isStatic(method.getModifiers())) {
         continue;
       }
-      if (Modifier.isAbstract(method.getModifiers()) || method.getName().equals("newWebSocketBuilder")) {
-        assertThat(CorrelatingHttpClient.class.getDeclaredMethod(method.getName(), method.getParameterTypes()))
-            .as(method.toString()).isNotNull();
-      }
+      assertThat(CorrelatingHttpClient.class.getDeclaredMethod(method.getName(), method.getParameterTypes()))
+          .as(method.toString()).isNotNull();
     }
+  }
+
+  @Test
+  @EnabledForJreRange(min = JRE.JAVA_21)
+  void closing_the_wrapper_closes_the_wrapped_client_on_java_21() throws Exception {
+    HttpClient plain = HttpClient.newHttpClient();
+    HttpClient wrapped = HttpCorrelation.create().client(plain);
+    Method isTerminated = HttpClient.class.getMethod("isTerminated");
+    assertThat((boolean) isTerminated.invoke(wrapped)).isFalse();
+
+    HttpClient.class.getMethod("close").invoke(wrapped); // built for 17: no AutoCloseable to call
+
+    assertThat((boolean) isTerminated.invoke(plain)).as("the wrapped client terminated").isTrue();
+    assertThat((boolean) isTerminated.invoke(wrapped)).isTrue();
+    assertThat((boolean) HttpClient.class.getMethod("awaitTermination", java.time.Duration.class)
+        .invoke(wrapped, java.time.Duration.ofSeconds(1))).isTrue();
+  }
+
+  @Test
+  @EnabledForJreRange(min = JRE.JAVA_21)
+  void shutting_down_the_wrapper_shuts_down_the_wrapped_client_on_java_21() throws Exception {
+    HttpClient plain = HttpClient.newHttpClient();
+    HttpClient wrapped = HttpCorrelation.create().client(plain);
+
+    HttpClient.class.getMethod("shutdownNow").invoke(wrapped);
+
+    assertThat((boolean) HttpClient.class.getMethod("awaitTermination", java.time.Duration.class)
+        .invoke(plain, java.time.Duration.ofSeconds(10))).as("the wrapped client terminated").isTrue();
   }
 
   @Test
