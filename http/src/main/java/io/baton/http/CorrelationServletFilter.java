@@ -29,6 +29,10 @@ final class CorrelationServletFilter implements Filter {
     this.http = http;
   }
 
+  static Filter of(HttpCorrelation http) {
+    return new CorrelationServletFilter(http);
+  }
+
   @Override
   public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
       throws IOException, ServletException {

@@ -120,7 +120,9 @@ public final class HttpCorrelation {
    * @return a new filter applying this instance
    */
   public jakarta.servlet.Filter servletFilter() {
-    return new CorrelationServletFilter(this);
+    // through a method typed Filter, so that verifying this class never loads the Servlet API,
+    // which users of the JDK server alone do not have
+    return CorrelationServletFilter.of(this);
   }
 
   /**
