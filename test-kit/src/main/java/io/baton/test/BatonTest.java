@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.opentest4j.AssertionFailedError;
+import org.slf4j.LoggerFactory;
 
 /**
  * A JUnit 5 extension for tests of code that uses Baton: it fails a test that leaves a correlation
@@ -92,7 +93,7 @@ public final class BatonTest implements BeforeEachCallback, AfterEachCallback {
               + " a @BeforeAll or a class initializer): "
               + state.differencesFrom(ThreadState.EMPTY));
     }
-    if (LogbackCapture.available()) {
+    if (logbackIsTheBackend()) {
       stopCapture = LogbackCapture.start(lines);
     }
   }
@@ -221,6 +222,17 @@ public final class BatonTest implements BeforeEachCallback, AfterEachCallback {
     }
   }
 
+  /** Whether SLF4J is bound to Logback here (Logback's classes may be present but unused). */
+  private static boolean logbackIsTheBackend() {
+    try {
+      Class<?> logback =
+          Class.forName("ch.qos.logback.classic.LoggerContext", false, BatonTest.class.getClassLoader());
+      return logback.isInstance(LoggerFactory.getILoggerFactory());
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
+  }
+
   /**
    * Every line captured in the current test (or the last one, after it ended), in logging order.
    *
@@ -228,7 +240,7 @@ public final class BatonTest implements BeforeEachCallback, AfterEachCallback {
    * @throws IllegalStateException when Logback is not the SLF4J backend
    */
   public List<LogLine> logs() {
-    if (!LogbackCapture.available()) {
+    if (!logbackIsTheBackend()) {
       throw new IllegalStateException(
           "Log capture needs Logback (ch.qos.logback:logback-classic) as the SLF4J backend");
     }

@@ -11,7 +11,8 @@ import org.slf4j.event.Level;
 
 /**
  * The Logback appender behind {@link BatonTest}'s log capture, on the root logger while a test
- * runs. Loaded only when Logback is the SLF4J backend, so that the kit runs without it.
+ * runs. Loading this class needs Logback's, so {@link BatonTest} touches it only once it has found
+ * Logback to be the SLF4J backend; the kit then runs without Logback.
  */
 final class LogbackCapture extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
@@ -19,16 +20,6 @@ final class LogbackCapture extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
   private LogbackCapture(Queue<LogLine> lines) {
     this.lines = lines;
-  }
-
-  /** Whether SLF4J is bound to Logback here (Logback's classes may be present but unused). */
-  static boolean available() {
-    try {
-      Class.forName("ch.qos.logback.classic.LoggerContext", false, BatonTest.class.getClassLoader());
-    } catch (ClassNotFoundException | LinkageError e) {
-      return false;
-    }
-    return LoggerFactory.getILoggerFactory() instanceof LoggerContext;
   }
 
   /** Starts appending every line to {@code lines}; the returned runnable stops it. */
