@@ -67,6 +67,12 @@ public final class EmbeddedKafka {
                 .setConfigProp("transaction.state.log.replication.factor", "1")
                 .setConfigProp("transaction.state.log.min.isr", "1")
                 .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                // Share groups (on by default in 4.x) keep their state in a topic of their own;
+                // short lock and delivery-limit bounds let tests see redeliveries quickly.
+                .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
+                .setConfigProp("share.coordinator.state.topic.min.isr", "1")
+                .setConfigProp("share.coordinator.state.topic.num.partitions", "1")
+                .setConfigProp("group.share.min.record.lock.duration.ms", "1000")
                 .build();
         PrintStream stdout = System.out;
         System.setOut(new PrintStream(OutputStream.nullOutputStream())); // format() prints to stdout
