@@ -525,15 +525,18 @@ public final class KafkaCorrelation {
      *
      * <ul>
      *   <li>When the handler throws, the failure is logged once with its stack trace under the
-     *       record's correlation, and in explicit mode the failed record and every later record of
-     *       the batch that is not acknowledged yet are RELEASEd: they are delivered again (with the
-     *       next delivery count; the broker archives a record at its delivery limit), and the next
-     *       {@code poll} does not fail on unacknowledged records. The exception leaves unchanged.
+     *       record's correlation and, in explicit mode, the record is RELEASEd unless the handler
+     *       acknowledged it: it is delivered again, with the next delivery count (at the group's
+     *       {@code share.delivery.count.limit} the broker archives it instead). The other records of
+     *       the batch are handled all the same (a share group's records do not wait for each
+     *       other); then the first failure leaves this method unchanged.
      *   <li>Shutdown ({@code InterruptedException}, Kafka's {@code InterruptException} or {@code
-     *       WakeupException} from the handler) releases the same way but is not logged as a failure.
-     *   <li>In implicit mode Kafka takes no release: the next {@code poll} accepts the failed record
-     *       too, and it is not delivered again. Baton warns once when it sees this; use explicit
-     *       mode where a failed record must come again.
+     *       WakeupException} from the handler) stops at once, is not logged as a failure, and in
+     *       explicit mode releases the record and the rest of the batch, so the next {@code poll}
+     *       does not fail on unacknowledged records and another consumer gets them.
+     *   <li>In implicit mode Kafka takes no release: the next {@code poll} or commit accepts the
+     *       failed record too, and it is not delivered again. Baton warns once when it sees this;
+     *       use explicit mode where a failed record must come again.
      * </ul>
      *
      * @param <K> the record key type
@@ -551,6 +554,7 @@ public final class KafkaCorrelation {
       Objects.requireNonNull(consumer, "consumer");
       Objects.requireNonNull(records, "records");
       Objects.requireNonNull(handler, "handler");
+      Throwable firstFailure = null;
       Iterator<ConsumerRecord<K, V>> batch = records.iterator();
       while (batch.hasNext()) {
         ConsumerRecord<K, V> record = batch.next();
@@ -558,31 +562,39 @@ public final class KafkaCorrelation {
           try {
             handler.handle(record);
           } catch (Throwable e) {
-            if (!isShutdown(e)) {
-              kafka.failureLog.log(LOG, e, "Record handler failed on {}", describe(record));
+            if (isShutdown(e)) {
+              if (release(consumer, record, e)) {
+                while (batch.hasNext()) {
+                  release(consumer, batch.next(), e);
+                }
+              }
+              throw e;
             }
-            release(consumer, record, batch, e);
-            throw e;
+            kafka.failureLog.log(LOG, e, "Record handler failed on {}", describe(record));
+            release(consumer, record, e);
+            if (firstFailure == null) {
+              firstFailure = e;
+            }
           }
         }
       }
+      if (firstFailure != null) {
+        throwUnchanged(firstFailure);
+      }
+    }
+
+    /** Rethrows what a {@link MessageHandler} threw: an {@code Exception} or an unchecked one. */
+    private static void throwUnchanged(Throwable failure) throws Exception {
+      if (failure instanceof Exception e) {
+        throw e;
+      }
+      throw (Error) failure;
     }
 
     /**
-     * RELEASEs {@code failed} and the rest of its batch, each unless already acknowledged (the
-     * handler may have acknowledged {@code failed} before it threw).
+     * RELEASEs {@code record} unless it was acknowledged already (the handler may have done so
+     * before it threw); false when the consumer acknowledges implicitly.
      */
-    private <K, V> void release(ShareConsumer<K, V> consumer, ConsumerRecord<K, V> failed,
-        Iterator<ConsumerRecord<K, V>> rest, Throwable failure) {
-      if (!release(consumer, failed, failure)) {
-        return; // implicit acknowledgement: nothing can be released
-      }
-      while (rest.hasNext()) {
-        release(consumer, rest.next(), failure);
-      }
-    }
-
-    /** False when the consumer acknowledges implicitly. */
     private <K, V> boolean release(ShareConsumer<K, V> consumer, ConsumerRecord<K, V> record, Throwable failure) {
       try {
         consumer.acknowledge(record, AcknowledgeType.RELEASE);
