@@ -160,6 +160,33 @@ class KafkaShareGroupIT {
   }
 
   @Test
+  void a_record_whose_lock_timed_out_is_delivered_again_under_its_id_with_the_next_count() throws Exception {
+    String topic = EmbeddedKafka.topics("share-locks").get(0);
+    String group = EmbeddedKafka.shareGroup(Map.of("share.record.lock.duration.ms", "1000"));
+    Map<String, String> sentIds = send(topic, "slow-order");
+
+    start(group, topic, "explicit", (consumer, record) -> {
+      log.info("handling {}", record.key());
+      if ("1".equals(MDC.get("delivery_count"))) {
+        try {
+          Thread.sleep(2_500); // longer than the lock: the broker makes the record available again
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      consumer.acknowledge(record, AcknowledgeType.ACCEPT); // too late the first time
+      return null;
+    });
+    await(() -> handled("slow-order").size() >= 2);
+
+    assertThat(handled("slow-order"))
+        .extracting(line -> line.mdc().get("delivery_count"), CapturedLine::correlationId)
+        .startsWith(
+            org.assertj.core.groups.Tuple.tuple("1", sentIds.get("slow-order")),
+            org.assertj.core.groups.Tuple.tuple("2", sentIds.get("slow-order")));
+  }
+
+  @Test
   void a_failed_record_is_logged_under_its_id_and_delivered_again_with_the_next_count() throws Exception {
     String topic = EmbeddedKafka.topics("share-failures").get(0);
     String group = EmbeddedKafka.shareGroup(Map.of());

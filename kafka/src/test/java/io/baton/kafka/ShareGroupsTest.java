@@ -102,6 +102,20 @@ class ShareGroupsTest {
     }
   }
 
+  @Test
+  void wrapping_a_share_consumer_twice_gives_the_same_wrapper_and_null_fails_fast() {
+    assumeTrue(SHARE_GROUPS, "kafka-clients 3.x has no share groups");
+    KafkaCorrelation.ShareGroups shares = kafka.shareGroups();
+    org.apache.kafka.clients.consumer.ShareConsumer<String, String> wrapped =
+        shares.consumer(io.baton.testing.Delegation.recording(org.apache.kafka.clients.consumer.ShareConsumer.class, null));
+
+    assertThat(shares.consumer(wrapped)).isSameAs(wrapped);
+    assertThat(kafka.shareGroups().consumer(wrapped)).isSameAs(wrapped);
+    assertThatThrownBy(() -> shares.consumer(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("consumer");
+    assertThatThrownBy(() -> shares.forEach(wrapped, null, r -> {})).isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("records");
+  }
+
   private static ConsumerRecord<String, String> delivery(String id, short count) {
     return delivery(id, count, 41);
   }
