@@ -533,7 +533,8 @@ public final class KafkaCorrelation {
      *   <li>Shutdown ({@code InterruptedException}, Kafka's {@code InterruptException} or {@code
      *       WakeupException} from the handler) stops at once, is not logged as a failure, and in
      *       explicit mode releases the record and the rest of the batch, so the next {@code poll}
-     *       does not fail on unacknowledged records and another consumer gets them.
+     *       does not fail on unacknowledged records and another consumer gets them. An {@code
+     *       Error} stops the batch the same way, logged as a failure.
      *   <li>In implicit mode Kafka takes no release: the next {@code poll} or commit accepts the
      *       failed record too, and it is not delivered again. Baton warns once when it sees this;
      *       use explicit mode where a failed record must come again.
@@ -554,7 +555,7 @@ public final class KafkaCorrelation {
       Objects.requireNonNull(consumer, "consumer");
       Objects.requireNonNull(records, "records");
       Objects.requireNonNull(handler, "handler");
-      Throwable firstFailure = null;
+      Exception firstFailure = null;
       Iterator<ConsumerRecord<K, V>> batch = records.iterator();
       while (batch.hasNext()) {
         ConsumerRecord<K, V> record = batch.next();
@@ -562,7 +563,11 @@ public final class KafkaCorrelation {
           try {
             handler.handle(record);
           } catch (Throwable e) {
-            if (isShutdown(e)) {
+            boolean shutdown = isShutdown(e);
+            if (!shutdown) {
+              kafka.failureLog.log(LOG, e, "Record handler failed on {}", describe(record));
+            }
+            if (shutdown || !(e instanceof Exception)) { // an Error ends the batch too
               if (release(consumer, record, e)) {
                 while (batch.hasNext()) {
                   release(consumer, batch.next(), e);
@@ -570,25 +575,16 @@ public final class KafkaCorrelation {
               }
               throw e;
             }
-            kafka.failureLog.log(LOG, e, "Record handler failed on {}", describe(record));
             release(consumer, record, e);
             if (firstFailure == null) {
-              firstFailure = e;
+              firstFailure = (Exception) e;
             }
           }
         }
       }
       if (firstFailure != null) {
-        throwUnchanged(firstFailure);
+        throw firstFailure;
       }
-    }
-
-    /** Rethrows what a {@link MessageHandler} threw: an {@code Exception} or an unchecked one. */
-    private static void throwUnchanged(Throwable failure) throws Exception {
-      if (failure instanceof Exception e) {
-        throw e;
-      }
-      throw (Error) failure;
     }
 
     /**

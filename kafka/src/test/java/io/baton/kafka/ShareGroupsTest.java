@@ -116,6 +116,68 @@ class ShareGroupsTest {
         .hasMessageContaining("records");
   }
 
+  @Test
+  void after_a_failure_for_each_releases_that_record_handles_the_rest_and_throws_the_failure() {
+    assumeTrue(SHARE_GROUPS, "kafka-clients 3.x has no share groups");
+    java.util.List<io.baton.testing.Delegation.Call> calls = new java.util.ArrayList<>();
+    org.apache.kafka.clients.consumer.ShareConsumer<String, String> consumer =
+        io.baton.testing.Delegation.recordingCalls(org.apache.kafka.clients.consumer.ShareConsumer.class, calls, t -> null);
+    ConsumerRecord<String, String> declined = delivery("c3a8f2d1-9b24-4c61-8c4a-2a7c1b9c2f61", (short) 2, 41);
+    ConsumerRecord<String, String> next = delivery(null, (short) 1, 42);
+    java.util.List<String> handled = new java.util.ArrayList<>();
+
+    assertThatThrownBy(() -> kafka.shareGroups().forEach(consumer, batch(declined, next), record -> {
+      if (record == declined) {
+        throw new java.io.IOException("card declined");
+      }
+      handled.add(record.key() + "@" + record.offset());
+    })).isInstanceOf(java.io.IOException.class).hasMessage("card declined");
+
+    assertThat(handled).containsExactly("k@42");
+    assertThat(calls).singleElement().satisfies(call -> {
+      assertThat(call.method().getName()).isEqualTo("acknowledge");
+      assertThat(call.args()).containsExactly(declined, org.apache.kafka.clients.consumer.AcknowledgeType.RELEASE);
+    });
+    assertThat(logs.fromLogger("io.baton.kafka")).singleElement().satisfies(line -> {
+      assertThat(line.message()).isEqualTo("Record handler failed on orders-0@41");
+      assertThat(line.correlationId()).isEqualTo("c3a8f2d1-9b24-4c61-8c4a-2a7c1b9c2f61");
+      assertThat(line.mdc()).containsEntry("delivery_count", "2");
+    });
+  }
+
+  @Test
+  void on_shutdown_for_each_stops_and_releases_the_record_and_the_rest_of_the_batch() {
+    assumeTrue(SHARE_GROUPS, "kafka-clients 3.x has no share groups");
+    java.util.List<io.baton.testing.Delegation.Call> calls = new java.util.ArrayList<>();
+    org.apache.kafka.clients.consumer.ShareConsumer<String, String> consumer =
+        io.baton.testing.Delegation.recordingCalls(org.apache.kafka.clients.consumer.ShareConsumer.class, calls, t -> null);
+    ConsumerRecord<String, String> first = delivery(null, (short) 1, 41);
+    ConsumerRecord<String, String> stopped = delivery(null, (short) 1, 42);
+    ConsumerRecord<String, String> rest = delivery(null, (short) 1, 43);
+    java.util.List<Long> handled = new java.util.ArrayList<>();
+
+    assertThatThrownBy(() -> kafka.shareGroups().forEach(consumer, batch(first, stopped, rest), record -> {
+      if (record == stopped) {
+        throw new org.apache.kafka.common.errors.WakeupException();
+      }
+      handled.add(record.offset());
+    })).isInstanceOf(org.apache.kafka.common.errors.WakeupException.class);
+
+    assertThat(handled).containsExactly(41L);
+    assertThat(calls).extracting(call -> call.args()[0]).containsExactly(stopped, rest);
+    assertThat(calls).extracting(call -> call.args()[1])
+        .containsOnly(org.apache.kafka.clients.consumer.AcknowledgeType.RELEASE);
+    assertThat(logs.fromLogger("io.baton.kafka")).isEmpty();
+  }
+
+  @SafeVarargs
+  private static org.apache.kafka.clients.consumer.ConsumerRecords<String, String> batch(
+      ConsumerRecord<String, String>... records) {
+    return new org.apache.kafka.clients.consumer.ConsumerRecords<>(
+        java.util.Map.of(new org.apache.kafka.common.TopicPartition("orders", 0), java.util.List.of(records)),
+        java.util.Map.of());
+  }
+
   private static ConsumerRecord<String, String> delivery(String id, short count) {
     return delivery(id, count, 41);
   }
