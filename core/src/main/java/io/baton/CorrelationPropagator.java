@@ -350,6 +350,36 @@ public final class CorrelationPropagator {
   }
 
   /**
+   * Like {@link #normalize(Object, Getter, Setter)}, for a message that is delivered more than
+   * once with the headers it was sent with (a queue's redelivery): a carrier without a valid ID is
+   * given the ID {@code freshId} supplies (when it is a valid one; else one from the generator),
+   * which the caller derives from the message's identity, so that every delivery of it is handled
+   * under the same ID. {@code freshId} is only called for such a carrier. A warning about the carrier's values is logged under that ID and with {@code mdcFields},
+   * the facts the message is then handled with.
+   *
+   * <pre>{@code
+   * Correlation c = propagator.normalize(message, GETTER, SETTER,
+   *     () -> UUID.nameUUIDFromBytes(message.identity()).toString(), "delivery_count", "2");
+   * }</pre>
+   *
+   * @param <C> the carrier type
+   * @param carrier the inbound message or its headers, fixed in place
+   * @param getter reads the carrier's headers
+   * @param setter writes (and removes) the carrier's headers
+   * @param freshId supplies the ID a carrier without a valid one gets; may be {@code null}
+   * @param mdcFields MDC fields as key, value pairs, for a warning about the carrier
+   * @return the carrier's correlation, or the fresh root it now carries
+   * @throws IllegalArgumentException for an odd number of strings in {@code mdcFields}
+   */
+  public <C> Correlation normalize(
+      C carrier, Getter<C> getter, Setter<C> setter, Supplier<String> freshId, String... mdcFields) {
+    if (mdcFields.length % 2 != 0) {
+      throw new IllegalArgumentException("mdcFields come in key, value pairs");
+    }
+    return extract(carrier, getter, Objects.requireNonNull(setter, "setter"), null, freshId, mdcFields);
+  }
+
+  /**
    * Extracts the carrier's correlation and opens a scope for it.
    *
    * @param <C> the carrier type
@@ -383,7 +413,7 @@ public final class CorrelationPropagator {
    */
   public <C> CorrelationScope open(
       C carrier, Getter<C> getter, String fallbackId, String... mdcFields) {
-    return open(extract(carrier, getter, null, fallbackId, mdcFields), mdcFields);
+    return open(extract(carrier, getter, null, fallbackId, null, mdcFields), mdcFields);
   }
 
   /**
@@ -416,32 +446,35 @@ public final class CorrelationPropagator {
 
   private <C> Correlation extract(
       C carrier, Getter<C> getter, Setter<C> fixer, String fallbackId) {
-    return extract(carrier, getter, fixer, fallbackId, NO_FIELDS);
+    return extract(carrier, getter, fixer, fallbackId, null, NO_FIELDS);
   }
 
   private static final String[] NO_FIELDS = {};
 
-  /** {@code fields}: the MDC fields the message will be handled with, for warnings about it. */
+  /**
+   * {@code freshId}: the ID a carrier without a valid one gets (null: a generated one); {@code
+   * fields}: the MDC fields the message will be handled with, for warnings about it.
+   */
   private <C> Correlation extract(
-      C carrier, Getter<C> getter, Setter<C> fixer, String fallbackId, String[] fields) {
+      C carrier, Getter<C> getter, Setter<C> fixer, String fallbackId, Supplier<String> freshId, String[] fields) {
     CharSequence id = read(carrier, getter, idHeader);
     if (id == null) {
-      return extractWithoutId(carrier, getter, fixer, fallbackId, fields);
+      return extractWithoutId(carrier, getter, fixer, fallbackId, freshId, fields);
     }
     if (!isValid(id)) {
-      return replaceInvalid(carrier, fixer, idHeader, id, fields);
+      return replaceInvalid(carrier, fixer, idHeader, id, freshId, fields);
     }
     return withParent(carrier, getter, fixer, id.toString(), fields);
   }
 
   /** The rarer paths, out of the way of the common one: an alias, a fallback, or nothing. */
   private <C> Correlation extractWithoutId(
-      C carrier, Getter<C> getter, Setter<C> fixer, String fallbackId, String[] fields) {
+      C carrier, Getter<C> getter, Setter<C> fixer, String fallbackId, Supplier<String> freshId, String[] fields) {
     for (String alias : aliases) {
       CharSequence id = read(carrier, getter, alias);
       if (id != null) {
         if (!isValid(id)) {
-          return replaceInvalid(carrier, fixer, alias, id, fields);
+          return replaceInvalid(carrier, fixer, alias, id, freshId, fields);
         }
         String validId = id.toString();
         if (fixer != null) {
@@ -453,16 +486,29 @@ public final class CorrelationPropagator {
     if (Ids.isValid(fallbackId)) {
       return withParent(carrier, getter, fixer, fallbackId, fields);
     }
-    Correlation fresh = newRoot();
+    Correlation fresh = fresh(freshId);
     if (fixer != null) {
       writeQuietly(carrier, fixer, fresh);
     }
     return fresh;
   }
 
+  /** A root with the ID {@code freshId} gives when it is a valid one, else a new root. */
+  private Correlation fresh(Supplier<String> freshId) {
+    String id = null;
+    if (freshId != null) {
+      try {
+        id = freshId.get();
+      } catch (RuntimeException e) {
+        // a generated one instead
+      }
+    }
+    return Ids.isValid(id) ? new Correlation(id, null) : newRoot();
+  }
+
   private <C> Correlation replaceInvalid(
-      C carrier, Setter<C> fixer, String header, CharSequence id, String[] fields) {
-    Correlation fresh = newRoot();
+      C carrier, Setter<C> fixer, String header, CharSequence id, Supplier<String> freshId, String[] fields) {
+    Correlation fresh = fresh(freshId);
     warn("Replaced invalid {} ({}) with a fresh correlation ID", header, id, fresh, fields);
     if (fixer != null) {
       writeQuietly(carrier, fixer, fresh);

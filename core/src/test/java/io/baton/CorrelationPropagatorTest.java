@@ -310,6 +310,43 @@ class CorrelationPropagatorTest {
   }
 
   @Test
+  void normalize_with_a_fresh_id_gives_a_message_without_a_valid_id_that_id_every_time() {
+    String freshId = "5d0b1c1e-0c57-3c43-a7e4-1f4e7b1f2a90";
+    for (String inbound : new String[] {null, "not valid\r\n", "short"}) {
+      Map<String, String> delivery = new LinkedHashMap<>();
+      if (inbound != null) {
+        delivery.put("correlation_id", inbound);
+      }
+      delivery.put("parent_correlation_id", PARENT);
+
+      Correlation normalized = propagator.normalize(delivery, GET, SET, () -> freshId, "delivery_count", "2");
+
+      assertThat(normalized).isEqualTo(Correlation.of(freshId, null));
+      assertThat(delivery).containsExactly(Map.entry("correlation_id", freshId));
+    }
+    assertThat(logs.fromLogger("io.baton")).hasSize(2).allSatisfy(line -> {
+      assertThat(line.correlationId()).isEqualTo(freshId);
+      assertThat(line.mdc()).containsEntry("delivery_count", "2");
+    });
+    assertThat(MDC.get("delivery_count")).isNull();
+  }
+
+  @Test
+  void normalize_with_a_fresh_id_keeps_a_valid_id_and_ignores_an_invalid_fresh_one() {
+    headers.put("correlation_id", ID);
+    assertThat(propagator.normalize(headers, GET, SET, () -> {
+      throw new AssertionError("not asked for a carrier with a valid ID");
+    }).id()).isEqualTo(ID);
+
+    Map<String, String> missing = new LinkedHashMap<>();
+    Correlation generated = propagator.normalize(missing, GET, SET, () -> "not an id");
+    assertThat(generated.id()).matches(Correlation::isValidId).isNotEqualTo("not an id");
+    assertThat(missing).containsExactly(Map.entry("correlation_id", generated.id()));
+    assertThatThrownBy(() -> propagator.normalize(missing, GET, SET, null, "delivery_count"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void a_one_megabyte_value_costs_a_bounded_amount_of_work_and_logs_only_a_prefix() {
     byte[] huge = "y".repeat(1 << 20).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     Map<String, Object> carrier = new LinkedHashMap<>(Map.of("correlation_id", huge));

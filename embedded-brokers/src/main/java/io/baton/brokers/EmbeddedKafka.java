@@ -11,6 +11,8 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -19,6 +21,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -67,6 +70,12 @@ public final class EmbeddedKafka {
                 .setConfigProp("transaction.state.log.replication.factor", "1")
                 .setConfigProp("transaction.state.log.min.isr", "1")
                 .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                // Share groups (on by default in 4.x) keep their state in a topic of their own;
+                // short lock and delivery-limit bounds let tests see redeliveries quickly.
+                .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
+                .setConfigProp("share.coordinator.state.topic.min.isr", "1")
+                .setConfigProp("share.coordinator.state.topic.num.partitions", "1")
+                .setConfigProp("group.share.min.record.lock.duration.ms", "1000")
                 .build();
         PrintStream stdout = System.out;
         System.setOut(new PrintStream(OutputStream.nullOutputStream())); // format() prints to stdout
@@ -138,6 +147,31 @@ public final class EmbeddedKafka {
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    return config;
+  }
+
+  /**
+   * A fresh share group (Kafka's queues, KIP-932) that starts at the topics' earliest records, with
+   * {@code groupConfigs} (e.g. {@code share.delivery.count.limit}) as group configs; returns its
+   * name.
+   */
+  public static String shareGroup(Map<String, String> groupConfigs) throws ExecutionException, InterruptedException {
+    String group = "share-" + UUID.randomUUID();
+    Map<String, String> configs = new HashMap<>(groupConfigs);
+    configs.putIfAbsent("share.auto.offset.reset", "earliest"); // a group config: latest by default
+    List<AlterConfigOp> ops = new ArrayList<>();
+    configs.forEach((name, value) -> ops.add(new AlterConfigOp(new ConfigEntry(name, value), AlterConfigOp.OpType.SET)));
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+      admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, group), ops)).all().get();
+    }
+    return group;
+  }
+
+  /** Configuration of a {@code KafkaShareConsumer} in {@code group}, with string keys and values. */
+  public static Map<String, Object> shareConsumerConfig(String group) {
+    Map<String, Object> config = consumerConfig();
+    config.remove(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG); // share consumers take none: a group config
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
     return config;
   }
 

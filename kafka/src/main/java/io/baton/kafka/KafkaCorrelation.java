@@ -15,11 +15,15 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.WeakHashMap;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.ShareConsumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -48,12 +52,34 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaCorrelation {
 
+  /**
+   * MDC key: a share-group record's delivery count ({@code ConsumerRecord.deliveryCount()}: 1 on
+   * the first delivery, 2 on the first redelivery), while the record is handled.
+   */
+  public static final String DELIVERY_COUNT_KEY = "delivery_count";
+
   static final Logger LOG = LoggerFactory.getLogger("io.baton.kafka");
+
+  /**
+   * Whether the kafka-clients on the class path has share groups (4.x): {@code
+   * ConsumerRecord.deliveryCount()} and {@code ShareConsumer}. On 3.x nothing here calls them.
+   */
+  private static final boolean SHARE_GROUPS = hasShareGroups();
+
+  private static boolean hasShareGroups() {
+    try {
+      ConsumerRecord.class.getMethod("deliveryCount");
+      return true;
+    } catch (NoSuchMethodException e) {
+      return false;
+    }
+  }
 
   private final CorrelationPropagator propagator;
   private final FailureLog failureLog;
   /** Partitions forEach paused for a retry delay, per consumer (weak: a closed consumer goes). */
   private final Map<Consumer<?, ?>, Map<TopicPartition, Long>> pausedByConsumer = new WeakHashMap<>();
+  private volatile boolean implicitAcknowledgementWarned;
 
   private KafkaCorrelation(CorrelationPropagator propagator, FailureLog failureLog) {
     this.propagator = propagator;
@@ -116,9 +142,31 @@ public final class KafkaCorrelation {
   }
 
   /**
+   * Share groups (Kafka's queues, KIP-932; kafka-clients 4.x): a correlating {@code ShareConsumer}
+   * and the per-record loop for it. Kept apart from this class so that this class declares no type
+   * that kafka-clients 3.x lacks.
+   *
+   * <pre>{@code
+   * KafkaCorrelation.ShareGroups shares = kafka.shareGroups();
+   * ShareConsumer<String, String> consumer = shares.consumer(new KafkaShareConsumer<>(props));
+   * }</pre>
+   *
+   * @return share-group support with this instance's settings
+   * @throws UnsupportedOperationException on kafka-clients 3.x, which has no share groups
+   */
+  public ShareGroups shareGroups() {
+    if (!SHARE_GROUPS) {
+      throw new UnsupportedOperationException("share groups need kafka-clients 4.x");
+    }
+    return new ShareGroups(this);
+  }
+
+  /**
    * Opens the record's correlation, in the MDC, for exactly the handling of this record. A record
    * without a valid ID is given the fresh one in its headers, so that opening it again, or
-   * forwarding it, gives the same ID.
+   * forwarding it, gives the same ID. A share group's record also has its delivery count in the
+   * MDC ({@link #DELIVERY_COUNT_KEY}), and when it has no valid ID it is given one derived from
+   * the record's place in the log, so that every delivery of it has the same one.
    *
    * <pre>{@code
    * try (CorrelationScope scope = kafka.open(record)) {
@@ -130,7 +178,52 @@ public final class KafkaCorrelation {
    * @return the scope to close after handling the record
    */
   public CorrelationScope open(ConsumerRecord<?, ?> record) {
-    return propagator.open(normalize(record.headers()));
+    String deliveryCount = deliveryCount(record);
+    if (deliveryCount == null) {
+      return propagator.open(normalize(record.headers()));
+    }
+    return propagator.open(normalizeDelivered(record, deliveryCount), DELIVERY_COUNT_KEY, deliveryCount);
+  }
+
+  /** A share group's record's delivery count, as text; null for any other record. */
+  private static String deliveryCount(ConsumerRecord<?, ?> record) {
+    if (!SHARE_GROUPS) {
+      return null;
+    }
+    Optional<Short> count = record.deliveryCount();
+    return count.isPresent() ? count.get().toString() : null;
+  }
+
+  /** {@link #normalize(Headers)} for a record from a share consumer's poll. */
+  void normalizeDelivered(ConsumerRecord<?, ?> record) {
+    String deliveryCount = deliveryCount(record);
+    if (deliveryCount == null) {
+      normalize(record.headers());
+    } else {
+      normalizeDelivered(record, deliveryCount);
+    }
+  }
+
+  /**
+   * Like {@link #normalize(Headers)}; a record without a valid ID gets one derived from where it
+   * is in the log (topic, partition, offset, timestamp): a share group delivers the record as it
+   * was written every time, to whichever consumer, and each delivery is handled under that ID.
+   * Warnings about its headers carry the delivery count.
+   */
+  private Correlation normalizeDelivered(ConsumerRecord<?, ?> record, String deliveryCount) {
+    KafkaCarrier carrier = new KafkaCarrier(record.headers(), propagator);
+    Correlation correlation = propagator.normalize(
+        carrier, KafkaCarrier.GETTER, KafkaCarrier.SETTER, () -> deliveredId(record),
+        DELIVERY_COUNT_KEY, deliveryCount);
+    carrier.dedupe(correlation);
+    return correlation;
+  }
+
+  /** A name-based UUID of the record's place in the log. */
+  private static String deliveredId(ConsumerRecord<?, ?> record) {
+    String place = "baton-kafka-record/" + record.topic() + "/" + record.partition() + "/" + record.offset()
+        + "/" + record.timestamp();
+    return UUID.nameUUIDFromBytes(place.getBytes(StandardCharsets.UTF_8)).toString();
   }
 
   /**
@@ -378,6 +471,151 @@ public final class KafkaCorrelation {
     Correlation correlation = propagator.inject(carrier, KafkaCarrier.GETTER, KafkaCarrier.SETTER);
     carrier.dedupe(correlation);
     return correlation;
+  }
+
+  /**
+   * Share groups (KIP-932, {@code KafkaShareConsumer}): a share consumer whose records each carry
+   * exactly one valid {@code correlation_id}, and a per-record loop that runs each record in its
+   * correlation with {@code delivery_count} in the MDC. From {@link KafkaCorrelation#shareGroups()}.
+   *
+   * <pre>{@code
+   * KafkaCorrelation.ShareGroups shares = kafka.shareGroups();
+   * ShareConsumer<String, String> consumer = shares.consumer(new KafkaShareConsumer<>(props));
+   * consumer.subscribe(List.of("orders"));
+   * while (running) {
+   *   shares.forEach(consumer, consumer.poll(Duration.ofMillis(500)), record -> {
+   *     handle(record);                                    // MDC: correlation_id, delivery_count
+   *     consumer.acknowledge(record, AcknowledgeType.ACCEPT);
+   *   });
+   * }
+   * }</pre>
+   */
+  public static final class ShareGroups {
+    private final KafkaCorrelation kafka;
+
+    private ShareGroups(KafkaCorrelation kafka) {
+      this.kafka = kafka;
+    }
+
+    /**
+     * A share consumer whose {@code poll} returns records that each carry exactly one valid {@code
+     * correlation_id} header, as {@link KafkaCorrelation#consumer} does; a record without a valid
+     * one is given the same fresh ID at every delivery. Delegates every other method. Wrapping
+     * twice returns the same wrapper.
+     *
+     * @param <K> the record key type
+     * @param <V> the record value type
+     * @param consumer the share consumer to poll through
+     * @return the correlating share consumer, or {@code consumer} itself when it is already one
+     */
+    public <K, V> ShareConsumer<K, V> consumer(ShareConsumer<K, V> consumer) {
+      Objects.requireNonNull(consumer, "consumer");
+      if (consumer instanceof CorrelatingShareConsumer) {
+        return consumer;
+      }
+      return new CorrelatingShareConsumer<>(consumer, kafka);
+    }
+
+    /**
+     * Hands each record to {@code handler} inside the record's own correlation, with its {@code
+     * delivery_count} in the MDC ({@link KafkaCorrelation#open}). Acknowledging is the handler's,
+     * as Kafka has it: with {@code share.acknowledgement.mode=explicit}, {@code
+     * consumer.acknowledge(record, type)} for every record (ACCEPT, RELEASE for another delivery,
+     * REJECT); with the default implicit mode, the next {@code poll} or commit accepts the batch.
+     *
+     * <ul>
+     *   <li>When the handler throws, the failure is logged once with its stack trace under the
+     *       record's correlation and, in explicit mode, the record is RELEASEd unless the handler
+     *       acknowledged it: it is delivered again, with the next delivery count (at the group's
+     *       {@code share.delivery.count.limit} the broker archives it instead). The other records of
+     *       the batch are handled all the same (a share group's records do not wait for each
+     *       other); then the first failure leaves this method unchanged.
+     *   <li>Shutdown ({@code InterruptedException}, Kafka's {@code InterruptException} or {@code
+     *       WakeupException} from the handler) stops at once, is not logged as a failure, and in
+     *       explicit mode releases the record and the rest of the batch, so the next {@code poll}
+     *       does not fail on unacknowledged records and another consumer gets them. An {@code
+     *       Error} stops the batch the same way, logged as a failure.
+     *   <li>In implicit mode Kafka takes no release: the next {@code poll} or commit accepts the
+     *       failed record too, and it is not delivered again. Baton warns once when it sees this;
+     *       use explicit mode where a failed record must come again.
+     * </ul>
+     *
+     * @param <K> the record key type
+     * @param <V> the record value type
+     * @param consumer the share consumer that polled {@code records}
+     * @param records the batch from the last {@code poll}
+     * @param handler the user's handling of one record
+     * @throws Exception what the handler threw, unchanged
+     */
+    public <K, V> void forEach(
+        ShareConsumer<K, V> consumer,
+        ConsumerRecords<K, V> records,
+        MessageHandler<? super ConsumerRecord<K, V>> handler)
+        throws Exception {
+      Objects.requireNonNull(consumer, "consumer");
+      Objects.requireNonNull(records, "records");
+      Objects.requireNonNull(handler, "handler");
+      Exception firstFailure = null;
+      Iterator<ConsumerRecord<K, V>> batch = records.iterator();
+      while (batch.hasNext()) {
+        ConsumerRecord<K, V> record = batch.next();
+        try (CorrelationScope scope = kafka.open(record)) {
+          try {
+            handler.handle(record);
+          } catch (Throwable e) {
+            boolean shutdown = isShutdown(e);
+            if (!shutdown) {
+              kafka.failureLog.log(LOG, e, "Record handler failed on {}", describe(record));
+            }
+            if (shutdown || !(e instanceof Exception)) { // an Error ends the batch too
+              if (release(consumer, record, e)) {
+                while (batch.hasNext()) {
+                  release(consumer, batch.next(), e);
+                }
+              }
+              throw e;
+            }
+            release(consumer, record, e);
+            if (firstFailure == null) {
+              firstFailure = (Exception) e;
+            }
+          }
+        }
+      }
+      if (firstFailure != null) {
+        throw firstFailure;
+      }
+    }
+
+    /**
+     * RELEASEs {@code record} unless it was acknowledged already (the handler may have done so
+     * before it threw); false when the consumer acknowledges implicitly.
+     */
+    private <K, V> boolean release(ShareConsumer<K, V> consumer, ConsumerRecord<K, V> record, Throwable failure) {
+      try {
+        consumer.acknowledge(record, AcknowledgeType.RELEASE);
+      } catch (IllegalStateException e) {
+        // Kafka's words for implicit mode; otherwise the record was acknowledged already
+        if (String.valueOf(e.getMessage()).startsWith("Implicit acknowledgement")) {
+          kafka.warnImplicitAcknowledgement();
+          return false;
+        }
+      } catch (RuntimeException e) {
+        LOG.error("Could not release {} after a failed record; it comes again when its lock times out",
+            describe(record), e);
+        failure.addSuppressed(e);
+      }
+      return true;
+    }
+  }
+
+  private void warnImplicitAcknowledgement() {
+    if (!implicitAcknowledgementWarned) {
+      implicitAcknowledgementWarned = true;
+      LOG.warn("This share consumer acknowledges implicitly (share.acknowledgement.mode=implicit): "
+          + "the next poll accepts the record that failed, and it is not delivered again; set "
+          + "share.acknowledgement.mode=explicit so that Baton releases a failed record for another delivery");
+    }
   }
 
   /** Configures a {@link KafkaCorrelation}. */

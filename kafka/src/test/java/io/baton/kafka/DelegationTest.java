@@ -13,6 +13,7 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.ShareConsumer;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -20,8 +21,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every method of {@code Producer} and {@code Consumer} (of the kafka-clients version on the
- * class path) reaches the wrapped object, with the same arguments.
+ * Every method of {@code Producer}, {@code Consumer} and {@code ShareConsumer} (of the
+ * kafka-clients version on the class path) reaches the wrapped object, with the same arguments.
  */
 class DelegationTest {
 
@@ -37,6 +38,10 @@ class DelegationTest {
 
   static Stream<Method> consumerMethods() {
     return Delegation.methods(Consumer.class);
+  }
+
+  static Stream<Method> shareConsumerMethods() {
+    return Delegation.methods(ShareConsumer.class);
   }
 
   /** The send callback is the one argument the wrapper replaces (by its correlating wrapper). */
@@ -66,5 +71,26 @@ class DelegationTest {
 
     assertThat(calls).hasSize(1);
     Delegation.assertForwarded(calls.get(0), method, args, Set.of());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("shareConsumerMethods")
+  void share_consumer_wrapper_delegates_with_the_same_arguments(Method method) throws Exception {
+    List<Delegation.Call> calls = new ArrayList<>();
+    ShareConsumer<String, String> wrapped =
+        kafka.shareGroups().consumer(recordingCalls(ShareConsumer.class, calls, RETURNS));
+    Object[] args = arguments(method, ARGUMENTS);
+
+    method.invoke(wrapped, args);
+
+    assertThat(calls).hasSize(1);
+    Delegation.assertForwarded(calls.get(0), method, args, Set.of());
+  }
+
+  @org.junit.jupiter.api.Test
+  void the_share_consumer_wrapper_declares_every_method_itself() {
+    assertThat(shareConsumerMethods()).allSatisfy(method ->
+        assertThat(CorrelatingShareConsumer.class.getDeclaredMethod(method.getName(), method.getParameterTypes()))
+            .isNotNull());
   }
 }
