@@ -94,7 +94,7 @@ public final class CorrelationExceptionHandler
   @Override
   public DeserializationExceptionHandler.Response handleError(
       ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
-    try (CorrelationScope scope = open(exception, context.headers())) {
+    try (CorrelationScope scope = openAndMark(exception, context.headers())) {
       return deserialization().handleError(context, record, exception);
     }
   }
@@ -110,7 +110,7 @@ public final class CorrelationExceptionHandler
   @Override
   public ProcessingExceptionHandler.Response handleError(
       ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
-    try (CorrelationScope scope = open(exception, context.headers())) {
+    try (CorrelationScope scope = openAndMark(exception, context.headers())) {
       return processing().handleError(context, record, exception);
     }
   }
@@ -152,6 +152,19 @@ public final class CorrelationExceptionHandler
 
   private static Headers headers(ErrorHandlerContext context, ProducerRecord<?, ?> record) {
     return record != null ? record.headers() : context == null ? null : context.headers();
+  }
+
+  /**
+   * {@link #open}, and makes the headers Kafka builds a dead letter from say that correlation: a
+   * fixed-key processor (the DSL's value operations) handled a copy of them, so a record that came
+   * without a valid ID is still without one there.
+   */
+  private CorrelationScope openAndMark(Exception failure, Headers headers) {
+    CorrelationScope scope = open(failure, headers);
+    if (headers != null) {
+      streams.forwarding(headers);
+    }
+    return scope;
   }
 
   /**
