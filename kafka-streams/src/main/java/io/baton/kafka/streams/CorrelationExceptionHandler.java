@@ -61,10 +61,10 @@ public final class CorrelationExceptionHandler
 
   private Map<String, ?> configs = Map.of();
   private StreamsCorrelation streams = StreamsCorrelation.defaults();
-  /** Each role's delegate, made on first use: Kafka makes one instance per role. */
-  private volatile DeserializationExceptionHandler deserialization;
-  private volatile ProcessingExceptionHandler processing;
-  private volatile ProductionExceptionHandler production;
+  /** Each role's delegate, made on first use (Kafka makes one instance per role), once. */
+  private DeserializationExceptionHandler deserialization;
+  private ProcessingExceptionHandler processing;
+  private ProductionExceptionHandler production;
 
   /** The instance Kafka creates from the handler properties; configured by {@link #configure}. */
   public CorrelationExceptionHandler() {}
@@ -181,35 +181,29 @@ public final class CorrelationExceptionHandler
     return headers == null ? Baton.openEmpty() : streams.open(headers);
   }
 
-  private DeserializationExceptionHandler deserialization() {
-    DeserializationExceptionHandler handler = deserialization;
-    if (handler == null) {
-      handler = create(DESERIALIZATION, DeserializationExceptionHandler.class, LogAndFailExceptionHandler.class);
-      deserialization = handler;
+  private synchronized DeserializationExceptionHandler deserialization() {
+    if (deserialization == null) {
+      deserialization = create(DESERIALIZATION, DeserializationExceptionHandler.class, LogAndFailExceptionHandler.class);
     }
-    return handler;
+    return deserialization;
   }
 
-  private ProcessingExceptionHandler processing() {
-    ProcessingExceptionHandler handler = processing;
-    if (handler == null) {
-      handler = create(PROCESSING, ProcessingExceptionHandler.class, LogAndFailProcessingExceptionHandler.class);
-      processing = handler;
+  private synchronized ProcessingExceptionHandler processing() {
+    if (processing == null) {
+      processing = create(PROCESSING, ProcessingExceptionHandler.class, LogAndFailProcessingExceptionHandler.class);
     }
-    return handler;
+    return processing;
   }
 
-  private ProductionExceptionHandler production() {
-    ProductionExceptionHandler handler = production;
-    if (handler == null) {
-      handler = create(PRODUCTION, ProductionExceptionHandler.class, DefaultProductionExceptionHandler.class);
-      production = handler;
+  private synchronized ProductionExceptionHandler production() {
+    if (production == null) {
+      production = create(PRODUCTION, ProductionExceptionHandler.class, DefaultProductionExceptionHandler.class);
     }
-    return handler;
+    return production;
   }
 
   /** The delegate named under {@code key} (a class or its name), else {@code fallback}, configured. */
-  private synchronized <T extends Configurable> T create(String key, Class<T> role, Class<? extends T> fallback) {
+  private <T extends Configurable> T create(String key, Class<T> role, Class<? extends T> fallback) {
     Object named = configs.get(key);
     Class<? extends T> type;
     try {

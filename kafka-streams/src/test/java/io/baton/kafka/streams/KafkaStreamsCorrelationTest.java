@@ -185,6 +185,28 @@ class KafkaStreamsCorrelationTest {
   }
 
   @Test
+  void a_failure_passing_up_through_the_forwarding_processors_is_logged_once() {
+    String id = Correlation.newRoot().id();
+    Properties props = props();
+    Topology topology = new Topology(new TopologyConfig(new StreamsConfig(props)));
+    ProcessorSupplier<String, String, String, String> forwarding = () -> new ContextualProcessor<>() {
+      @Override
+      public void process(Record<String, String> record) {
+        context().forward(record.withValue(record.value() + " checked"));
+      }
+    };
+    topology.addSource("in", "in")
+        .addProcessor("check", forwarding, "in")
+        .addProcessor("pay", Failing::new, "check");
+    try (TopologyTestDriver driver = new TopologyTestDriver(topology, props)) {
+      assertThatThrownBy(() -> in(driver).pipeInput(withIds("order", id))).hasRootCauseMessage("card declined");
+    }
+    List<CapturedLine> failures = logs.lines(line -> line.message().startsWith("Processor "));
+    assertThat(failures).extracting(CapturedLine::message).containsExactly("Processor pay failed on in-0@0");
+    assertThat(failures.get(0).correlationId()).isEqualTo(id);
+  }
+
+  @Test
   void the_failure_line_takes_its_level_from_baton_failure_log() {
     Properties props = props();
     props.put("baton.failure.log", "warn");

@@ -116,6 +116,52 @@ class KafkaStreamsFailureIT {
     }
   }
 
+  /** Resumes after a failed send, saying so: what a user's production handler would do. */
+  public static final class ResumingProductionHandler
+      implements org.apache.kafka.streams.errors.ProductionExceptionHandler {
+    @Override
+    public Response handleError(org.apache.kafka.streams.errors.ErrorHandlerContext context,
+        ProducerRecord<byte[], byte[]> record, Exception exception) {
+      log.warn("could not send to {}: {}", record.topic(), exception.getClass().getSimpleName());
+      return Response.resume();
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs) {}
+  }
+
+  @Test
+  void a_record_that_cannot_be_produced_is_handled_under_its_id() throws Exception {
+    List<String> topics = EmbeddedKafka.topics("orders", "invoices");
+    Properties props = StreamsTesting.props();
+    props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, CorrelationExceptionHandler.class.getName());
+    props.put("baton.production.exception.handler", ResumingProductionHandler.class.getName());
+    props.put(StreamsConfig.producerPrefix("max.request.size"), "10000");
+    StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
+    builder.<String, String>stream(topics.get(0))
+        .mapValues(order -> order.equals("huge") ? "x".repeat(20_000) : order)
+        .to(topics.get(1));
+    String huge = Correlation.newRoot().id();
+    String fine = Correlation.newRoot().id();
+    try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
+      streams.start();
+      StreamsTesting.awaitRunning(streams);
+      Map<String, Object> config = EmbeddedKafka.producerConfig();
+      config.put("key.serializer", ByteArraySerializer.class.getName());
+      config.put("value.serializer", ByteArraySerializer.class.getName());
+      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config)) {
+        send(producer, topics.get(0), new byte[] {1}, "huge", huge);
+        send(producer, topics.get(0), new byte[] {2}, "fine", fine);
+      }
+      try (KafkaConsumer<String, String> consumer = EmbeddedKafka.rawConsumer(topics.get(1))) {
+        List<ConsumerRecord<String, String>> invoices = EmbeddedKafka.pollUntil(consumer, r -> {}, 1);
+        assertThat(values(invoices.get(0).headers(), "correlation_id")).containsExactly(fine);
+      }
+    }
+    List<CapturedLine> lines = logs.withMessage("could not send to " + topics.get(1) + ": RecordTooLargeException");
+    assertThat(lines).extracting(CapturedLine::correlationId).containsExactly(huge);
+  }
+
   private static void send(KafkaProducer<byte[], byte[]> producer, String topic, byte[] key, String value, String id)
       throws Exception {
     RecordHeaders headers = new RecordHeaders();
