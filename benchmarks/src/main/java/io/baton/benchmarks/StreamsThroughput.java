@@ -5,6 +5,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import io.baton.Correlation;
 import io.baton.brokers.EmbeddedKafka;
 import io.baton.kafka.streams.KafkaStreamsCorrelation;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.Map;
@@ -29,7 +31,9 @@ import org.apache.kafka.streams.TopologyConfig;
  * both alike. The input (records with a {@code correlation_id}, as Baton's producers send them) is
  * written once; each run is a fresh application reading all of it: {@code mapValues}, {@code
  * filter}, a counting {@code peek}, then {@code to} an output topic. The clock runs from the first
- * record counted to the last, so start-up and rebalancing are not in it.
+ * record counted to the last, so start-up and rebalancing are not in it. Each run also reports the
+ * stream thread's CPU time per record over the same span: what the wrapper adds is spent on that
+ * thread, and CPU time moves less than throughput when other work shares the machine.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.baton.benchmarks.StreamsThroughput [records] [rounds] [payload bytes]
@@ -53,15 +57,24 @@ public final class StreamsThroughput {
     double[] raw = new double[rounds];
     double[] baton = new double[rounds];
     double[] ratio = new double[rounds];
+    double[] rawCpu = new double[rounds];
+    double[] batonCpu = new double[rounds];
     for (int i = 0; i < rounds; i++) {
-      raw[i] = run(in, records, false);
-      baton[i] = run(in, records, true);
+      double[] without = run(in, records, false);
+      double[] with = run(in, records, true);
+      raw[i] = without[0];
+      baton[i] = with[0];
+      rawCpu[i] = without[1];
+      batonCpu[i] = with[1];
       ratio[i] = baton[i] / raw[i];
-      System.out.printf("round %d: without %.0f rec/s, with %.0f rec/s, ratio %.3f%n", i + 1, raw[i], baton[i], ratio[i]);
+      System.out.printf("round %d: without %.0f rec/s (%.1f us CPU/rec), with %.0f rec/s (%.1f us CPU/rec), ratio %.3f%n",
+          i + 1, raw[i], rawCpu[i], baton[i], batonCpu[i], ratio[i]);
     }
     Arrays.sort(ratio);
     System.out.printf("%nstreams   without %.0f rec/s  with %.0f rec/s  with/without min/med/max %.3f / %.3f / %.3f%n",
         median(raw), median(baton), ratio[0], median(ratio), ratio[rounds - 1]);
+    System.out.printf("stream thread CPU per record: without %.2f us, with %.2f us (medians)%n",
+        median(rawCpu), median(batonCpu));
     System.exit(0);
   }
 
@@ -81,8 +94,11 @@ public final class StreamsThroughput {
     }
   }
 
-  /** One run: records per second from the first record counted to the last. */
-  private static double run(String in, int records, boolean wrapped) throws Exception {
+  /**
+   * One run: records per second from the first record counted to the last, and the stream
+   * thread's CPU microseconds per record over the same span.
+   */
+  private static double[] run(String in, int records, boolean wrapped) throws Exception {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-" + UUID.randomUUID().toString().substring(0, 8));
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedKafka.bootstrapServers());
@@ -97,6 +113,8 @@ public final class StreamsThroughput {
     AtomicLong seen = new AtomicLong();
     CountDownLatch done = new CountDownLatch(1);
     long[] last = new long[1];
+    long[] cpu = new long[2];
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
     builder.<String, byte[]>stream(in)
         .mapValues(value -> value)
@@ -105,9 +123,11 @@ public final class StreamsThroughput {
           long n = seen.incrementAndGet();
           if (n == 1) {
             first.set(System.nanoTime());
+            cpu[0] = threads.getCurrentThreadCpuTime();
           }
           if (n == records) {
             last[0] = System.nanoTime();
+            cpu[1] = threads.getCurrentThreadCpuTime();
             done.countDown();
           }
         })
@@ -118,7 +138,9 @@ public final class StreamsThroughput {
         throw new IllegalStateException("only " + seen.get() + " of " + records + " records came");
       }
     }
-    return (records - 1) / ((last[0] - first.get()) / 1e9);
+    return new double[] {
+      (records - 1) / ((last[0] - first.get()) / 1e9), (cpu[1] - cpu[0]) / 1e3 / (records - 1)
+    };
   }
 
   private static double median(double[] values) {
