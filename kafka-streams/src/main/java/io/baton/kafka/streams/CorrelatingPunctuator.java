@@ -1,5 +1,6 @@
 package io.baton.kafka.streams;
 
+import io.baton.Baton;
 import io.baton.Correlation;
 import io.baton.CorrelationScope;
 import org.apache.kafka.streams.processor.Punctuator;
@@ -36,7 +37,7 @@ final class CorrelatingPunctuator implements Punctuator {
         delegate.punctuate(timestamp);
       } catch (RuntimeException | Error e) {
         streams.failureLog.log(StreamsCorrelation.LOG, e, "Punctuator of processor {} failed",
-            io.baton.Baton.printable(processor));
+            Baton.printable(processor));
         throw e;
       }
     }
