@@ -434,7 +434,16 @@ public final class KafkaCorrelation {
     return records;
   }
 
-  Correlation normalize(Headers headers) {
+  /**
+   * Makes {@code headers} carry exactly one valid {@code correlation_id}, as a polled record's do
+   * on a {@link #consumer} (a missing or invalid ID replaced by a fresh one, the invalid value
+   * logged only sanitized, duplicates left once), and returns that correlation. For records that
+   * reach you by other means than {@code poll} (Kafka Streams processors).
+   *
+   * @param headers an inbound record's headers, fixed in place where they are writable
+   * @return the correlation the headers now carry
+   */
+  public Correlation normalize(Headers headers) {
     KafkaCarrier carrier = new KafkaCarrier(headers, propagator);
     Correlation correlation = propagator.normalize(carrier, KafkaCarrier.GETTER, KafkaCarrier.SETTER);
     carrier.dedupe(correlation);
@@ -466,7 +475,16 @@ public final class KafkaCorrelation {
         record.topic(), record.partition(), record.timestamp(), record.key(), record.value(), headers);
   }
 
-  Correlation inject(Headers headers) {
+  /**
+   * Writes the current correlation (a fresh root when there is none) into {@code headers}, unless
+   * they already carry a valid ID, as the {@link #producer} does on a send; leaves one header of
+   * each name. For records that leave by other means than a wrapped producer (a Kafka Streams
+   * processor's forward).
+   *
+   * @param headers an outbound record's headers
+   * @return the correlation the headers now carry
+   */
+  public Correlation inject(Headers headers) {
     KafkaCarrier carrier = new KafkaCarrier(headers, propagator, true);
     Correlation correlation = propagator.inject(carrier, KafkaCarrier.GETTER, KafkaCarrier.SETTER);
     carrier.dedupe(correlation);
