@@ -36,13 +36,12 @@ public final class KafkaShareGroupQuickStart {
   public static void work(Properties consumerProps, Producer<String, String> producer, int deliveryLimit,
       BooleanSupplier running) {
     KafkaCorrelation kafka = KafkaCorrelation.create();
-    KafkaCorrelation.ShareGroups shares = kafka.shareGroups();
     consumerProps.put("share.acknowledgement.mode", "explicit");   // acknowledge each record
-    try (ShareConsumer<String, String> consumer = shares.consumer(new KafkaShareConsumer<>(consumerProps))) {
+    try (ShareConsumer<String, String> consumer = kafka.shareConsumer(new KafkaShareConsumer<>(consumerProps))) {
       consumer.subscribe(List.of("payments"));
       while (running.getAsBoolean()) {
         try {
-          shares.forEach(consumer, consumer.poll(Duration.ofMillis(500)), record -> {
+          kafka.forEach(consumer, consumer.poll(Duration.ofMillis(500)), record -> {
             try {
               PaymentProvider.charge(record.value());     // MDC: correlation_id, delivery_count
               consumer.acknowledge(record, AcknowledgeType.ACCEPT);

@@ -142,26 +142,6 @@ public final class KafkaCorrelation {
   }
 
   /**
-   * Share groups (Kafka's queues, KIP-932; kafka-clients 4.x): a correlating {@code ShareConsumer}
-   * and the per-record loop for it. Kept apart from this class so that this class declares no type
-   * that kafka-clients 3.x lacks.
-   *
-   * <pre>{@code
-   * KafkaCorrelation.ShareGroups shares = kafka.shareGroups();
-   * ShareConsumer<String, String> consumer = shares.consumer(new KafkaShareConsumer<>(props));
-   * }</pre>
-   *
-   * @return share-group support with this instance's settings
-   * @throws UnsupportedOperationException on kafka-clients 3.x, which has no share groups
-   */
-  public ShareGroups shareGroups() {
-    if (!SHARE_GROUPS) {
-      throw new UnsupportedOperationException("share groups need kafka-clients 4.x");
-    }
-    return new ShareGroups(this);
-  }
-
-  /**
    * Opens the record's correlation, in the MDC, for exactly the handling of this record. A record
    * without a valid ID is given the fresh one in its headers, so that opening it again, or
    * forwarding it, gives the same ID. A share group's record also has its delivery count in the
@@ -492,138 +472,136 @@ public final class KafkaCorrelation {
   }
 
   /**
-   * Share groups (KIP-932, {@code KafkaShareConsumer}): a share consumer whose records each carry
-   * exactly one valid {@code correlation_id}, and a per-record loop that runs each record in its
-   * correlation with {@code delivery_count} in the MDC. From {@link KafkaCorrelation#shareGroups()}.
+   * A share consumer whose {@code poll} returns records that each carry exactly one valid {@code
+   * correlation_id} header, as {@link #consumer} does; a record without a valid
+   * one is given the same fresh ID at every delivery. Delegates every other method. Wrapping
+   * twice returns the same wrapper. Share groups are Kafka's queues (KIP-932, kafka-clients 4.x).
    *
    * <pre>{@code
-   * KafkaCorrelation.ShareGroups shares = kafka.shareGroups();
-   * ShareConsumer<String, String> consumer = shares.consumer(new KafkaShareConsumer<>(props));
+   * ShareConsumer<String, String> consumer = kafka.shareConsumer(new KafkaShareConsumer<>(props));
    * consumer.subscribe(List.of("orders"));
    * while (running) {
-   *   shares.forEach(consumer, consumer.poll(Duration.ofMillis(500)), record -> {
+   *   kafka.forEach(consumer, consumer.poll(Duration.ofMillis(500)), record -> {
    *     handle(record);                                    // MDC: correlation_id, delivery_count
    *     consumer.acknowledge(record, AcknowledgeType.ACCEPT);
    *   });
    * }
    * }</pre>
+   *
+   * @param <K> the record key type
+   * @param <V> the record value type
+   * @param consumer the share consumer to poll through
+   * @return the correlating share consumer, or {@code consumer} itself when it is already one
+   * @throws UnsupportedOperationException on kafka-clients 3.9, whose early-access share consumer
+   *     gives no delivery count
    */
-  public static final class ShareGroups {
-    private final KafkaCorrelation kafka;
-
-    private ShareGroups(KafkaCorrelation kafka) {
-      this.kafka = kafka;
+  public <K, V> ShareConsumer<K, V> shareConsumer(ShareConsumer<K, V> consumer) {
+    Objects.requireNonNull(consumer, "consumer");
+    requireShareGroups();
+    if (consumer instanceof CorrelatingShareConsumer) {
+      return consumer;
     }
+    return new CorrelatingShareConsumer<>(consumer, this);
+  }
 
-    /**
-     * A share consumer whose {@code poll} returns records that each carry exactly one valid {@code
-     * correlation_id} header, as {@link KafkaCorrelation#consumer} does; a record without a valid
-     * one is given the same fresh ID at every delivery. Delegates every other method. Wrapping
-     * twice returns the same wrapper.
-     *
-     * @param <K> the record key type
-     * @param <V> the record value type
-     * @param consumer the share consumer to poll through
-     * @return the correlating share consumer, or {@code consumer} itself when it is already one
-     */
-    public <K, V> ShareConsumer<K, V> consumer(ShareConsumer<K, V> consumer) {
-      Objects.requireNonNull(consumer, "consumer");
-      if (consumer instanceof CorrelatingShareConsumer) {
-        return consumer;
-      }
-      return new CorrelatingShareConsumer<>(consumer, kafka);
-    }
-
-    /**
-     * Hands each record to {@code handler} inside the record's own correlation, with its {@code
-     * delivery_count} in the MDC ({@link KafkaCorrelation#open}). Acknowledging is the handler's,
-     * as Kafka has it: with {@code share.acknowledgement.mode=explicit}, {@code
-     * consumer.acknowledge(record, type)} for every record (ACCEPT, RELEASE for another delivery,
-     * REJECT); with the default implicit mode, the next {@code poll} or commit accepts the batch.
-     *
-     * <ul>
-     *   <li>When the handler throws, the failure is logged once with its stack trace under the
-     *       record's correlation and, in explicit mode, the record is RELEASEd unless the handler
-     *       acknowledged it: it is delivered again, with the next delivery count (at the group's
-     *       {@code share.delivery.count.limit} the broker archives it instead). The other records of
-     *       the batch are handled all the same (a share group's records do not wait for each
-     *       other); then the first failure leaves this method unchanged.
-     *   <li>Shutdown ({@code InterruptedException}, Kafka's {@code InterruptException} or {@code
-     *       WakeupException} from the handler) stops at once, is not logged as a failure, and in
-     *       explicit mode releases the record and the rest of the batch, so the next {@code poll}
-     *       does not fail on unacknowledged records and another consumer gets them. An {@code
-     *       Error} stops the batch the same way, logged as a failure.
-     *   <li>In implicit mode Kafka takes no release: the next {@code poll} or commit accepts the
-     *       failed record too, and it is not delivered again. Baton warns once when it sees this;
-     *       use explicit mode where a failed record must come again.
-     * </ul>
-     *
-     * @param <K> the record key type
-     * @param <V> the record value type
-     * @param consumer the share consumer that polled {@code records}
-     * @param records the batch from the last {@code poll}
-     * @param handler the user's handling of one record
-     * @throws Exception what the handler threw, unchanged
-     */
-    public <K, V> void forEach(
-        ShareConsumer<K, V> consumer,
-        ConsumerRecords<K, V> records,
-        MessageHandler<? super ConsumerRecord<K, V>> handler)
-        throws Exception {
-      Objects.requireNonNull(consumer, "consumer");
-      Objects.requireNonNull(records, "records");
-      Objects.requireNonNull(handler, "handler");
-      Exception firstFailure = null;
-      Iterator<ConsumerRecord<K, V>> batch = records.iterator();
-      while (batch.hasNext()) {
-        ConsumerRecord<K, V> record = batch.next();
-        try (CorrelationScope scope = kafka.open(record)) {
-          try {
-            handler.handle(record);
-          } catch (Throwable e) {
-            boolean shutdown = isShutdown(e);
-            if (!shutdown) {
-              kafka.failureLog.log(LOG, e, "Record handler failed on {}", describe(record));
-            }
-            if (shutdown || !(e instanceof Exception)) { // an Error ends the batch too
-              if (release(consumer, record, e)) {
-                while (batch.hasNext()) {
-                  release(consumer, batch.next(), e);
-                }
+  /**
+   * Hands each record to {@code handler} inside the record's own correlation, with its {@code
+   * delivery_count} in the MDC ({@link #open}). Acknowledging is the handler's,
+   * as Kafka has it: with {@code share.acknowledgement.mode=explicit}, {@code
+   * consumer.acknowledge(record, type)} for every record (ACCEPT, RELEASE for another delivery,
+   * REJECT); with the default implicit mode, the next {@code poll} or commit accepts the batch.
+   *
+   * <ul>
+   *   <li>When the handler throws, the failure is logged once with its stack trace under the
+   *       record's correlation and, in explicit mode, the record is RELEASEd unless the handler
+   *       acknowledged it: it is delivered again, with the next delivery count (at the group's
+   *       {@code share.delivery.count.limit} the broker archives it instead). The other records of
+   *       the batch are handled all the same (a share group's records do not wait for each
+   *       other); then the first failure leaves this method unchanged.
+   *   <li>Shutdown ({@code InterruptedException}, Kafka's {@code InterruptException} or {@code
+   *       WakeupException} from the handler) stops at once, is not logged as a failure, and in
+   *       explicit mode releases the record and the rest of the batch, so the next {@code poll}
+   *       does not fail on unacknowledged records and another consumer gets them. An {@code
+   *       Error} stops the batch the same way, logged as a failure.
+   *   <li>In implicit mode Kafka takes no release: the next {@code poll} or commit accepts the
+   *       failed record too, and it is not delivered again. Baton warns once when it sees this;
+   *       use explicit mode where a failed record must come again.
+   * </ul>
+   *
+   * @param <K> the record key type
+   * @param <V> the record value type
+   * @param consumer the share consumer that polled {@code records}
+   * @param records the batch from the last {@code poll}
+   * @param handler the user's handling of one record
+   * @throws Exception what the handler threw, unchanged
+   * @throws UnsupportedOperationException on kafka-clients 3.9
+   */
+  public <K, V> void forEach(
+      ShareConsumer<K, V> consumer,
+      ConsumerRecords<K, V> records,
+      MessageHandler<? super ConsumerRecord<K, V>> handler)
+      throws Exception {
+    Objects.requireNonNull(consumer, "consumer");
+    Objects.requireNonNull(records, "records");
+    Objects.requireNonNull(handler, "handler");
+    requireShareGroups();
+    Exception firstFailure = null;
+    Iterator<ConsumerRecord<K, V>> batch = records.iterator();
+    while (batch.hasNext()) {
+      ConsumerRecord<K, V> record = batch.next();
+      try (CorrelationScope scope = open(record)) {
+        try {
+          handler.handle(record);
+        } catch (Throwable e) {
+          boolean shutdown = isShutdown(e);
+          if (!shutdown) {
+            failureLog.log(LOG, e, "Record handler failed on {}", describe(record));
+          }
+          if (shutdown || !(e instanceof Exception)) { // an Error ends the batch too
+            if (release(consumer, record, e)) {
+              while (batch.hasNext()) {
+                release(consumer, batch.next(), e);
               }
-              throw e;
             }
-            release(consumer, record, e);
-            if (firstFailure == null) {
-              firstFailure = (Exception) e;
-            }
+            throw e;
+          }
+          release(consumer, record, e);
+          if (firstFailure == null) {
+            firstFailure = (Exception) e;
           }
         }
       }
-      if (firstFailure != null) {
-        throw firstFailure;
-      }
     }
+    if (firstFailure != null) {
+      throw firstFailure;
+    }
+  }
 
-    /**
-     * RELEASEs {@code record} unless it was acknowledged already (the handler may have done so
-     * before it threw); false when the consumer acknowledges implicitly.
-     */
-    private <K, V> boolean release(ShareConsumer<K, V> consumer, ConsumerRecord<K, V> record, Throwable failure) {
-      try {
-        consumer.acknowledge(record, AcknowledgeType.RELEASE);
-      } catch (IllegalStateException e) {
-        // Kafka's words for implicit mode; otherwise the record was acknowledged already
-        if (String.valueOf(e.getMessage()).startsWith("Implicit acknowledgement")) {
-          kafka.warnImplicitAcknowledgement();
-          return false;
-        }
-      } catch (RuntimeException e) {
-        LOG.error("Could not release {} after a failed record; it comes again when its lock times out",
-            describe(record), e);
-        failure.addSuppressed(e);
+  /**
+   * RELEASEs {@code record} unless it was acknowledged already (the handler may have done so
+   * before it threw); false when the consumer acknowledges implicitly.
+   */
+  private <K, V> boolean release(ShareConsumer<K, V> consumer, ConsumerRecord<K, V> record, Throwable failure) {
+    try {
+      consumer.acknowledge(record, AcknowledgeType.RELEASE);
+    } catch (IllegalStateException e) {
+      // Kafka's words for implicit mode; otherwise the record was acknowledged already
+      if (String.valueOf(e.getMessage()).startsWith("Implicit acknowledgement")) {
+        warnImplicitAcknowledgement();
+        return false;
       }
-      return true;
+    } catch (RuntimeException e) {
+      LOG.error("Could not release {} after a failed record; it comes again when its lock times out",
+          describe(record), e);
+      failure.addSuppressed(e);
+    }
+    return true;
+  }
+
+  private static void requireShareGroups() {
+    if (!SHARE_GROUPS) {
+      throw new UnsupportedOperationException(
+          "share groups need kafka-clients 4.x (3.9's early-access share consumer has no delivery count)");
     }
   }
 

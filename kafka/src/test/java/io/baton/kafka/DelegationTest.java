@@ -78,7 +78,7 @@ class DelegationTest {
   void share_consumer_wrapper_delegates_with_the_same_arguments(Method method) throws Exception {
     List<Delegation.Call> calls = new ArrayList<>();
     ShareConsumer<String, String> wrapped =
-        kafka.shareGroups().consumer(recordingCalls(ShareConsumer.class, calls, RETURNS));
+        kafka.shareConsumer(recordingCalls(ShareConsumer.class, calls, RETURNS));
     Object[] args = arguments(method, ARGUMENTS);
 
     method.invoke(wrapped, args);

@@ -47,7 +47,6 @@ class KafkaShareGroupIT {
   @RegisterExtension final LogCapture logs = new LogCapture();
 
   private final KafkaCorrelation kafka = KafkaCorrelation.create();
-  private final KafkaCorrelation.ShareGroups shares = kafka.shareGroups();
   private final List<Worker> workers = new ArrayList<>();
   /** Baton's MDC keys found on a worker thread after a forEach: a leaked scope. */
   private final List<String> leaks = new CopyOnWriteArrayList<>();
@@ -314,12 +313,12 @@ class KafkaShareGroupIT {
       Map<String, Object> config = EmbeddedKafka.shareConsumerConfig(group);
       config.put("share.acknowledgement.mode", acknowledgementMode);
       thread = new Thread(() -> {
-        try (ShareConsumer<String, String> consumer = shares.consumer(new KafkaShareConsumer<>(config))) {
+        try (ShareConsumer<String, String> consumer = kafka.shareConsumer(new KafkaShareConsumer<>(config))) {
           consumer.subscribe(List.of(topic));
           MessageHandler<ConsumerRecord<String, String>> handle = record -> handler.apply(consumer, record);
           while (running) {
             try {
-              shares.forEach(consumer, consumer.poll(Duration.ofMillis(100)), handle);
+              kafka.forEach(consumer, consumer.poll(Duration.ofMillis(100)), handle);
             } catch (Exception e) {
               // logged by Baton under the record's ID; released for another delivery
             }

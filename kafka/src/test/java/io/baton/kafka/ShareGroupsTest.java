@@ -11,6 +11,7 @@ import io.baton.CorrelationScope;
 import io.baton.testing.LogCapture;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
@@ -63,7 +64,11 @@ class ShareGroupsTest {
   @Test
   void share_groups_are_refused_on_kafka_clients_3() {
     assumeFalse(SHARE_GROUPS, "kafka-clients 4.x is on the class path");
-    assertThatThrownBy(kafka::shareGroups).isInstanceOf(UnsupportedOperationException.class);
+    org.apache.kafka.clients.consumer.ShareConsumer<String, String> early =
+        io.baton.testing.Delegation.recording(org.apache.kafka.clients.consumer.ShareConsumer.class, null);
+    assertThatThrownBy(() -> kafka.shareConsumer(early)).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> kafka.forEach(early, ConsumerRecords.<String, String>empty(), record -> {}))
+        .isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test
@@ -105,14 +110,13 @@ class ShareGroupsTest {
   @Test
   void wrapping_a_share_consumer_twice_gives_the_same_wrapper_and_null_fails_fast() {
     assumeTrue(SHARE_GROUPS, "kafka-clients 3.x has no share groups");
-    KafkaCorrelation.ShareGroups shares = kafka.shareGroups();
     org.apache.kafka.clients.consumer.ShareConsumer<String, String> wrapped =
-        shares.consumer(io.baton.testing.Delegation.recording(org.apache.kafka.clients.consumer.ShareConsumer.class, null));
+        kafka.shareConsumer(io.baton.testing.Delegation.recording(org.apache.kafka.clients.consumer.ShareConsumer.class, null));
 
-    assertThat(shares.consumer(wrapped)).isSameAs(wrapped);
-    assertThat(kafka.shareGroups().consumer(wrapped)).isSameAs(wrapped);
-    assertThatThrownBy(() -> shares.consumer(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("consumer");
-    assertThatThrownBy(() -> shares.forEach(wrapped, null, r -> {})).isInstanceOf(NullPointerException.class)
+    assertThat(kafka.shareConsumer(wrapped)).isSameAs(wrapped);
+    assertThat(kafka.shareConsumer(wrapped)).isSameAs(wrapped);
+    assertThatThrownBy(() -> kafka.shareConsumer(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("consumer");
+    assertThatThrownBy(() -> kafka.forEach(wrapped, null, r -> {})).isInstanceOf(NullPointerException.class)
         .hasMessageContaining("records");
   }
 
@@ -126,7 +130,7 @@ class ShareGroupsTest {
     ConsumerRecord<String, String> next = delivery(null, (short) 1, 42);
     java.util.List<String> handled = new java.util.ArrayList<>();
 
-    assertThatThrownBy(() -> kafka.shareGroups().forEach(consumer, batch(declined, next), record -> {
+    assertThatThrownBy(() -> kafka.forEach(consumer, batch(declined, next), record -> {
       if (record == declined) {
         throw new java.io.IOException("card declined");
       }
@@ -156,7 +160,7 @@ class ShareGroupsTest {
     ConsumerRecord<String, String> rest = delivery(null, (short) 1, 43);
     java.util.List<Long> handled = new java.util.ArrayList<>();
 
-    assertThatThrownBy(() -> kafka.shareGroups().forEach(consumer, batch(first, stopped, rest), record -> {
+    assertThatThrownBy(() -> kafka.forEach(consumer, batch(first, stopped, rest), record -> {
       if (record == stopped) {
         throw new org.apache.kafka.common.errors.WakeupException();
       }
