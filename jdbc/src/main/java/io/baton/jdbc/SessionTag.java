@@ -74,7 +74,7 @@ final class SessionTag {
       if (!connection.isClosed()) {
         set(own);
       }
-    } catch (SQLException | RuntimeException e) {
+    } catch (Exception e) {
       log.debug("Could not check the connection before giving the session its value back", e);
     }
   }
@@ -96,7 +96,7 @@ final class SessionTag {
     }
     try {
       own = connection.getClientInfo(key);
-    } catch (SQLException | RuntimeException e) {
+    } catch (Exception e) {
       refused(e);
       return false;
     }
@@ -108,7 +108,9 @@ final class SessionTag {
 
   private void set(String value) {
     try {
-      connection.setClientInfo(key, value);
+      // JDBC lets null clear the key, but not every driver takes null (H2 throws); "" is what
+      // pgjdbc sends for null anyway.
+      connection.setClientInfo(key, value == null ? "" : value);
       carried = value;
       carriedKnown = true;
     } catch (SQLClientInfoException e) {
@@ -117,17 +119,25 @@ final class SessionTag {
       } else {
         unknown(e);
       }
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // a driver may throw a checked SQLException it does not declare
       unknown(e);
     }
   }
 
+  /**
+   * Whether the driver refuses the key itself (say so, then stop), rather than failing to send
+   * it this time (a closed connection, an aborted transaction: pgjdbc gives the failure as the
+   * cause, with status {@code REASON_UNKNOWN}).
+   */
   private boolean unsupported(SQLClientInfoException e) {
     if (e.getCause() instanceof SQLFeatureNotSupportedException) {
       return true;
     }
     Map<String, ClientInfoStatus> failed = e.getFailedProperties();
     ClientInfoStatus status = failed == null ? null : failed.get(key);
+    if (status == null) {
+      return e.getCause() == null;
+    }
     return status == ClientInfoStatus.REASON_UNKNOWN_PROPERTY || status == ClientInfoStatus.REASON_VALUE_INVALID;
   }
 
