@@ -101,6 +101,9 @@ class PostgresConsumedMessageIT {
     assertThat(serverLines).as("PostgreSQL's log lines for the insert")
         .isNotEmpty()
         .allSatisfy(line -> assertThat(line).contains(" app=" + sent.id() + " ").contains("insert into baton_it_payments"));
+    // And the other way round, as support searches: the ID alone finds the insert.
+    assertThat(serverLog.linesWith(" app=" + sent.id() + " ")).as("PostgreSQL's lines under the ID")
+        .anySatisfy(line -> assertThat(line).contains(marker).contains("insert into baton_it_payments"));
   }
 
   @Test
