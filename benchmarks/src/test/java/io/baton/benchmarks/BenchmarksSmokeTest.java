@@ -44,4 +44,23 @@ class BenchmarksSmokeTest {
           .as("process CPU per op").isPositive();
     });
   }
+
+  @Test
+  void the_jdbc_benchmark_runs_and_its_wrapped_sessions_carry_the_id() throws RunnerException {
+    Collection<RunResult> results =
+        new Runner(
+                new OptionsBuilder()
+                    .include("JdbcBenchmark")
+                    .forks(0)
+                    .warmupIterations(0)
+                    .measurementIterations(1)
+                    .measurementTime(TimeValue.milliseconds(50))
+                    .shouldFailOnError(true)
+                    .build())
+            .run();
+
+    // 3 methods x 3 wrappers x 2 idPerOp, on H2
+    assertThat(results).hasSize(18);
+    assertThat(results).allSatisfy(result -> assertThat(result.getPrimaryResult().getScore()).isPositive());
+  }
 }

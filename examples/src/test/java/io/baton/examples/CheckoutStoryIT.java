@@ -79,11 +79,14 @@ class CheckoutStoryIT {
     List<Trail.Event> trail = Trail.trail(events, result.failedOrderId());
     Set<String> components = trail.stream().map(Trail.Event::component).collect(Collectors.toSet());
     assertThat(components).contains("api", "payment-worker", "io.baton.kafka.retry", "payment-dlt",
-        "audit", "audit-dlq", "reconcile-job");
+        "payments-db", "audit", "audit-dlq", "reconcile-job");
     if (rabbit) {
       assertThat(components).contains("email-worker", "email-dlq");
     }
     assertThat(trail.stream().filter(e -> e.message().contains("(attempt "))).hasSize(2);
+    // The database step: each attempt's row was written by a session that carried the order's ID.
+    assertThat(trail).filteredOn(e -> e.component().equals("payments-db")).hasSize(2)
+        .allSatisfy(e -> assertThat(e.message()).endsWith("session application_name " + result.failedOrderId() + ")"));
     assertThat(trail.stream().filter(e -> e.message().contains("rolling back"))).hasSize(3);
     assertThat(trail).filteredOn(e -> e.component().equals("reconcile-job"))
         .allSatisfy(e -> assertThat(e.parentId()).isEqualTo(result.failedOrderId()));

@@ -18,7 +18,10 @@ import io.baton.MessageHandler;
 import io.baton.brokers.EmbeddedArtemis;
 import io.baton.brokers.EmbeddedKafka;
 import io.baton.brokers.Tcp;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.baton.http.HttpCorrelation;
+import io.baton.jdbc.JdbcCorrelation;
 import io.baton.jms.JmsCorrelation;
 import io.baton.kafka.KafkaCorrelation;
 import io.baton.kafka.KafkaRetryPolicy;
@@ -40,6 +43,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
@@ -47,12 +53,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -86,6 +94,7 @@ public final class CheckoutDemo {
   private static final Logger api = LoggerFactory.getLogger("api");
   private static final Logger payments = LoggerFactory.getLogger("payment-worker");
   private static final Logger dlt = LoggerFactory.getLogger("payment-dlt");
+  private static final Logger database = LoggerFactory.getLogger("payments-db");
   private static final Logger fraud = LoggerFactory.getLogger("fraud-check");
   private static final Logger loyalty = LoggerFactory.getLogger("loyalty");
   private static final Logger email = LoggerFactory.getLogger("email-worker");
@@ -116,6 +125,7 @@ public final class CheckoutDemo {
   private final CountDownLatch emailDeadLetters = new CountDownLatch(1);
 
   private Producer<String, String> producer;
+  private DataSource paymentsDb;
   private Scheduler scheduler;
   private Channel notifications;
   private jakarta.jms.ConnectionFactory auditFactory;
@@ -157,6 +167,7 @@ public final class CheckoutDemo {
     boolean rabbitUp = startRabbit();
     startScheduler();
     startAudit();
+    out.println("== Payments database: " + startPaymentsDatabase());
     startPaymentWorker(bootstrap);
     startDeadLetterHandler(bootstrap);
     HttpServer server = startApi();
@@ -299,6 +310,7 @@ public final class CheckoutDemo {
     String card = body.get("card").asString();
     int call = providerCalls.merge(order, 1, Integer::sum);
     payments.info("charging {} EUR for order {} (attempt {})", body.get("amount").asString(), order, call);
+    recordAttempt(order, body.get("amount").asString(), call);
     if (card.equals("flaky") && call == 1) {
       throw new IOException("payment provider timed out");
     }
@@ -324,6 +336,48 @@ public final class CheckoutDemo {
     notifyByEmail(order, "receipt for order " + order);
     auditRecord("payment captured for order " + order);
     scheduleReconcile(order, FirePolicy.AUTO);
+  }
+
+  // --- the payments database: each attempt is a row, written through Baton's DataSource
+
+  /** H2 in memory, or PostgreSQL at {@code JDBC_URL}; a pool in front of Baton's wrapper. */
+  private String startPaymentsDatabase() throws SQLException {
+    HikariConfig pool = new HikariConfig();
+    boolean embedded = config.jdbcUrl() == null;
+    pool.setJdbcUrl(embedded ? "jdbc:h2:mem:payments-" + UUID.randomUUID() + ";MODE=PostgreSQL;DB_CLOSE_DELAY=-1"
+        : config.jdbcUrl());
+    if (!embedded) {
+      pool.setUsername(System.getenv().getOrDefault("JDBC_USER", "baton"));
+      pool.setPassword(System.getenv().getOrDefault("JDBC_PASSWORD", "baton"));
+      pool.addDataSourceProperty("ApplicationName", "checkout-demo"); // the sessions' own name
+    }
+    pool.setPoolName("payments-db");
+    pool.setMaximumPoolSize(2);
+    HikariDataSource hikari = new HikariDataSource(pool);
+    closing.add(hikari);
+    paymentsDb = JdbcCorrelation.create().dataSource(hikari);
+    try (java.sql.Connection connection = paymentsDb.getConnection();
+        Statement ddl = connection.createStatement()) {
+      ddl.execute("create table if not exists payment_attempts"
+          + " (order_id varchar(32), attempt int, amount varchar(16), at timestamp default current_timestamp)");
+    }
+    return embedded ? "H2 in memory (set JDBC_URL for PostgreSQL)" : "PostgreSQL at " + config.jdbcUrl();
+  }
+
+  /** One row per attempt; the database session carries the order's correlation ID meanwhile. */
+  private void recordAttempt(String order, String amount, int attempt) throws SQLException {
+    long start = System.nanoTime();
+    try (java.sql.Connection connection = paymentsDb.getConnection();
+        PreparedStatement insert = connection.prepareStatement(
+            "insert into payment_attempts (order_id, attempt, amount) values (?, ?, ?)")) {
+      insert.setString(1, order);
+      insert.setInt(2, attempt);
+      insert.setString(3, amount);
+      insert.executeUpdate();
+      database.info("recorded attempt {} of order {} in payment_attempts ({} ms; session application_name {})",
+          attempt, order, String.format("%.1f", (System.nanoTime() - start) / 1e6),
+          connection.getClientInfo("ApplicationName"));
+    }
   }
 
   private void startDeadLetterHandler(String bootstrap) {
