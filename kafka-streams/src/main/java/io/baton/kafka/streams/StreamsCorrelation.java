@@ -8,6 +8,8 @@ import io.baton.FailureLog;
 import io.baton.kafka.KafkaCorrelation;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.Punctuator;
 import org.apache.kafka.streams.processor.api.ProcessingContext;
@@ -81,9 +83,42 @@ final class StreamsCorrelation {
    * a record built fresh in {@code process} (empty headers) belongs to the record being processed.
    */
   CorrelationScope open(Headers headers) {
-    Correlation correlation =
-        Baton.current().isPresent() ? kafka.inject(headers) : kafka.normalize(headers);
-    return kafka.propagator().open(correlation);
+    Optional<Correlation> current = Baton.current();
+    if (current.isEmpty()) {
+      return kafka.propagator().open(kafka.normalize(headers));
+    }
+    if (carries(headers, current.get())) {
+      // the next node of a sub-topology, given the record the one before it ran in (its headers
+      // were made right there): nothing to change, so no walk and no MDC writes
+      return UNCHANGED;
+    }
+    return kafka.propagator().open(kafka.inject(headers));
+  }
+
+  private static final CorrelationScope UNCHANGED = () -> {};
+
+  /** Whether the last ID and parent headers are exactly {@code correlation}'s. */
+  private boolean carries(Headers headers, Correlation correlation) {
+    CorrelationPropagator propagator = kafka.propagator();
+    return holds(headers.lastHeader(propagator.idHeader()), correlation.id())
+        && holds(headers.lastHeader(propagator.parentHeader()), correlation.parentId().orElse(null));
+  }
+
+  /** Whether {@code header} holds {@code value} (an ID: ASCII), or is absent when it is null. */
+  private static boolean holds(Header header, String value) {
+    if (header == null || value == null) {
+      return header == null && value == null;
+    }
+    byte[] bytes = header.value();
+    if (bytes == null || bytes.length != value.length()) {
+      return false;
+    }
+    for (int i = 0; i < bytes.length; i++) {
+      if (bytes[i] != value.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A record about to be forwarded keeps a valid ID, else takes the current correlation's. */
