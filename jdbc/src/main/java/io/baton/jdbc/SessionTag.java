@@ -50,16 +50,20 @@ final class SessionTag {
       settings.warnTooLong(wanted.length());
       wanted = null;
     }
-    if (wanted == null) {
+    boolean anId = wanted != null;
+    if (!anId) {
       if (!ownRead) {
         return; // never changed, so it carries its own value
       }
       wanted = own;
-    } else if (!Correlation.isValidId(wanted) || !readOwn()) {
+    } else if (!readOwn()) {
       return;
     }
     if (carriedKnown && Objects.equals(wanted, carried)) {
-      return;
+      return; // the common case: checked when it was set, nothing to do per statement
+    }
+    if (anId && !Correlation.isValidId(wanted)) {
+      return; // only validated IDs are ever written
     }
     set(wanted);
   }
